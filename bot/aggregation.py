@@ -1,0 +1,112 @@
+"""Aggregates per statement × layer, computed by the database with GROUP BY.
+
+Only the grouped counts (statements × layers × options, a few hundred rows) reach Python;
+means and shares are derived from those counts and the scale's values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, select
+
+from bot.domain import ScaleOption
+from bot.store.db import Database
+from bot.store.models import Position, Statement, Theme
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """The answers of one layer on one statement."""
+
+    layer: str
+    counts: dict[str, int]  # option key -> respondents
+
+    @property
+    def respondents(self) -> int:
+        return sum(self.counts.values())
+
+    def agree(self, scale: tuple[ScaleOption, ...]) -> int:
+        return sum(self.counts.get(o.key, 0) for o in scale if o.agrees)
+
+    def agree_share(self, scale: tuple[ScaleOption, ...]) -> float:
+        n = self.respondents
+        return self.agree(scale) / n if n else 0.0
+
+    def mean(self, scale: tuple[ScaleOption, ...]) -> float | None:
+        """Mean on the scale's values; options without a value ("weet niet") are left out."""
+        valued = [(o.value, self.counts.get(o.key, 0)) for o in scale if o.value is not None]
+        n = sum(c for _, c in valued)
+        return sum(v * c for v, c in valued) / n if n else None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementAggregate:
+    key: str
+    text: str
+    theme_key: str
+    theme_title: str
+    state: str
+    cells: dict[str, Cell]  # layer -> cell
+
+    @property
+    def respondents(self) -> int:
+        return sum(c.respondents for c in self.cells.values())
+
+    def total(self) -> Cell:
+        counts: dict[str, int] = defaultdict(int)
+        for cell in self.cells.values():
+            for option, n in cell.counts.items():
+                counts[option] += n
+        return Cell(layer="*", counts=dict(counts))
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignAggregate:
+    statements: tuple[StatementAggregate, ...]
+    participants_by_layer: dict[str, int]
+    positions_by_layer: dict[str, int]
+    statements_asked: int  # opened or closed: those people could answer
+
+    def response_rate(self, layer: str) -> float:
+        """Positions given / (participants of the layer × statements asked)."""
+        possible = self.participants_by_layer.get(layer, 0) * self.statements_asked
+        return self.positions_by_layer.get(layer, 0) / possible if possible else 0.0
+
+
+async def aggregate_campaign(db: Database, campaign_id: str) -> CampaignAggregate:
+    async with db.sessions() as session:
+        statements = (await session.execute(
+            select(Statement.id, Statement.key, Statement.text, Statement.state,
+                   Theme.key.label("theme_key"), Theme.title.label("theme_title"))
+            .join(Theme, Theme.id == Statement.theme_id)
+            .where(Statement.campaign_id == campaign_id,
+                   Statement.state.in_(("open", "closed")))
+            .order_by(Theme.position, Statement.position))).all()
+        ids = [s.id for s in statements]
+        grouped = (await session.execute(
+            select(Position.statement_id, Position.layer, Position.option_key,
+                   func.count().label("n"))
+            .where(Position.statement_id.in_(ids))
+            .group_by(Position.statement_id, Position.layer, Position.option_key))).all()
+        people = (await session.execute(
+            select(Position.layer, func.count(distinct(Position.participant_id)),
+                   func.count())
+            .where(Position.statement_id.in_(ids))
+            .group_by(Position.layer))).all()
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for statement_id, layer, option, n in grouped:
+        counts[statement_id][layer][option] = n
+    return CampaignAggregate(
+        statements=tuple(
+            StatementAggregate(
+                key=s.key, text=s.text, theme_key=s.theme_key, theme_title=s.theme_title,
+                state=s.state,
+                cells={layer: Cell(layer=layer, counts=dict(c))
+                       for layer, c in counts[s.id].items()})
+            for s in statements),
+        participants_by_layer={layer: p for layer, p, _ in people},
+        positions_by_layer={layer: n for layer, _, n in people},
+        statements_asked=len(statements),
+    )

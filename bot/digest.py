@@ -1,0 +1,129 @@
+"""Build the digest document from the campaign aggregate: per theme, per layer, highlights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel.dates import format_date
+
+from bot.aggregation import CampaignAggregate, StatementAggregate
+from bot.config import CampaignSettings
+from bot.document import Bullets, Document, Paragraph, Section
+from bot.domain import UNKNOWN_LAYER, ScaleOption
+from bot.highlights import most_consensus, most_divergence
+from bot.labels import layer_label, percent, signed
+from bot.privacy import VisibleStatement, apply_threshold
+from bot.texts import Texts
+
+
+@dataclass(frozen=True, slots=True)
+class DigestContext:
+    campaign: CampaignSettings
+    scale: tuple[ScaleOption, ...]
+    texts: Texts
+    now: datetime
+
+
+def build_digest(aggregate: CampaignAggregate, ctx: DigestContext) -> Document:
+    t, k = ctx.texts, ctx.campaign.privacy_threshold
+    visible = [apply_threshold(s, k) for s in aggregate.statements]
+    people = sum(aggregate.participants_by_layer.values())
+    positions = sum(aggregate.positions_by_layer.values())
+    intro = t.gettext(
+        "{people} participants took {positions} positions on {statements} statements.",
+        people=people, positions=positions, statements=len(visible))
+    return Document(
+        title=t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
+                        date=format_date(ctx.now.date(), format="long", locale=t.language)),
+        intro=intro,
+        highlights=_highlights(visible, ctx),
+        sections=(*_theme_sections(visible, ctx), _participation_section(aggregate, ctx)),
+        footer=t.gettext(
+            "Positions of fewer than {k} people per layer are not shown. "
+            "Nobody's individual position is shared.", k=k),
+    )
+
+
+def _highlights(visible: list[VisibleStatement], ctx: DigestContext) -> tuple[str, ...]:
+    t, out = ctx.texts, []
+    by_key = {v.statement.key: v.statement for v in visible}
+    agreed = most_consensus(visible, ctx.scale)
+    if agreed is not None:
+        out.append(t.gettext("Layers agree most on: “{text}” ({share} agree across layers).",
+                             text=by_key[agreed.statement_key].text,
+                             share=percent(agreed.agree_share, t)))
+    parted = most_divergence(visible, ctx.scale)
+    if parted is not None:
+        out.append(t.gettext(
+            "Layers differ most on: “{text}” ({high}: {high_share} agree, "
+            "{low}: {low_share}).",
+            text=by_key[parted.statement_key].text,
+            high=layer_label(parted.high_layer, ctx.campaign, t),
+            high_share=percent(parted.high_share, t),
+            low=layer_label(parted.low_layer, ctx.campaign, t),
+            low_share=percent(parted.low_share, t)))
+    return tuple(out)
+
+
+def _theme_sections(visible: list[VisibleStatement], ctx: DigestContext) -> list[Section]:
+    sections: list[Section] = []
+    current: str | None = None
+    title = ""
+    blocks: list[Paragraph | Bullets] = []
+    for v in visible:
+        if v.statement.theme_key != current:
+            if current is not None:
+                sections.append(Section(title=title, blocks=tuple(blocks)))
+            current, title, blocks = v.statement.theme_key, v.statement.theme_title, []
+        blocks.append(Paragraph(_statement_heading(v.statement, ctx)))
+        blocks.append(Bullets(tuple(_layer_lines(v, ctx))))
+    if current is not None:
+        sections.append(Section(title=title, blocks=tuple(blocks)))
+    return sections
+
+
+def _statement_heading(statement: StatementAggregate, ctx: DigestContext) -> str:
+    closed = ctx.texts.gettext(" (closed)") if statement.state == "closed" else ""
+    return f"“{statement.text}”{closed}"
+
+
+def _layer_lines(v: VisibleStatement, ctx: DigestContext) -> list[str]:
+    t, k = ctx.texts, ctx.campaign.privacy_threshold
+    if v.total is None:
+        return [t.gettext("Fewer than {k} answers so far: not shown yet.", k=k)]
+    lines = []
+    for layer in (*ctx.campaign.layer_keys, UNKNOWN_LAYER):
+        label = layer_label(layer, ctx.campaign, t)
+        cell = v.cells.get(layer)
+        if cell is not None:
+            lines.append(t.gettext("{layer} ({n}): {share} agree, mean {mean}",
+                                   layer=label, n=cell.respondents,
+                                   share=percent(cell.agree_share(ctx.scale), t),
+                                   mean=_mean(cell.mean(ctx.scale), t)))
+        elif layer in v.hidden_layers:
+            lines.append(t.gettext("{layer}: too few answers to show", layer=label))
+    total = v.total
+    lines.append(t.gettext("All layers ({n}): {share} agree, mean {mean}",
+                           n=total.respondents, share=percent(total.agree_share(ctx.scale), t),
+                           mean=_mean(total.mean(ctx.scale), t)))
+    return lines
+
+
+def _mean(value: float | None, t: Texts) -> str:
+    return "–" if value is None else signed(value, t)
+
+
+def _participation_section(aggregate: CampaignAggregate, ctx: DigestContext) -> Section:
+    t = ctx.texts
+    lines = []
+    for layer in (*ctx.campaign.layer_keys, UNKNOWN_LAYER):
+        people = aggregate.participants_by_layer.get(layer, 0)
+        if layer == UNKNOWN_LAYER and not people:
+            continue
+        lines.append(t.ngettext(
+            "{layer}: {n} participant, response rate {rate}",
+            "{layer}: {n} participants, response rate {rate}", people,
+            layer=layer_label(layer, ctx.campaign, t),
+            rate=percent(aggregate.response_rate(layer), t)))
+    return Section(title=t.gettext("Who is taking part"), blocks=(Bullets(tuple(lines)),))

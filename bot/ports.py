@@ -1,0 +1,56 @@
+"""Ports: what the core needs from the outside world, as small Protocols."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.document import Document
+from bot.domain import StatementView
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelTarget:
+    """A channel as a gateway needs it."""
+
+    id: int
+    external_id: str
+    answer_mode: str  # "buttons" or "poll" (Telegram)
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    message_ref: str
+    poll_id: str | None = None
+
+
+class ChannelUnavailable(Exception):
+    """The platform says the bot cannot post here (removed, not invited, chat gone).
+
+    The channel is marked inactive and skipped until an admin fixes it.
+    """
+
+
+class DeliveryFailed(Exception):
+    """A transient failure after the gateway's own retries; the post is kept for later."""
+
+
+class ChatGateway(Protocol):
+    platform: str
+
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+        ...
+
+    async def close_statement(self, channel: ChannelTarget, post: PostRef,
+                              statement: StatementView) -> None:
+        ...
+
+    async def post_digest(self, channel: ChannelTarget, digest: Document,
+                          chart_png: bytes | None) -> None:
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        ...

@@ -1,0 +1,149 @@
+"""Open and close statements in the campaign's channels.
+
+Each (statement, channel) post is claimed under a unique constraint before it is sent, so
+two processes or a rerun never post a statement twice into one channel. A transient failure
+leaves the claim pending for `retry_pending_posts`; a channel the bot cannot reach is
+marked inactive and skipped, and nothing else stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from bot.domain import StatementState, StatementView
+from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, PostRef
+from bot.store.db import Database
+from bot.store.models import Channel, Post, Statement
+from bot.store.upsert import insert_for
+
+log = logging.getLogger(__name__)
+
+# How many channels are posted to at once; gateways pace themselves to platform limits.
+FANOUT_CONCURRENCY = 64
+
+
+class StatementNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    posted: int
+    pending: int
+    unavailable: int
+
+
+async def open_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
+                         campaign_id: str, key: str, view: StatementView,
+                         now: datetime) -> DeliveryReport:
+    async with db.transaction() as session:
+        statement = await session.scalar(select(Statement).where(
+            Statement.campaign_id == campaign_id, Statement.key == key))
+        if statement is None:
+            raise StatementNotFound(key)
+        if statement.state != StatementState.OPEN:
+            statement.state, statement.opened_at, statement.closed_at = "open", now, None
+        channels = (await session.execute(select(Channel.id, Channel.roles).where(
+            Channel.campaign_id == campaign_id, Channel.active.is_(True),
+            Channel.platform.in_(list(gateways))))).all()
+        statement_id = statement.id
+        for channel_id, roles in channels:
+            if "statements" in (roles or []):
+                await session.execute(insert_for(db.dialect, Post)
+                                      .values(statement_id=statement_id, channel_id=channel_id,
+                                              status="pending", attempts=0)
+                                      .on_conflict_do_nothing())
+    return await deliver_pending(db, gateways, statement_id=statement_id, view=view, now=now)
+
+
+async def deliver_pending(db: Database, gateways: Mapping[str, ChatGateway], *,
+                          statement_id: int, view: StatementView,
+                          now: datetime) -> DeliveryReport:
+    async with db.sessions() as session:
+        rows = (await session.execute(
+            select(Post.id, Channel.id.label("channel_id"), Channel.platform,
+                   Channel.external_id, Channel.answer_mode)
+            .join(Channel, Channel.id == Post.channel_id)
+            .where(Post.statement_id == statement_id, Post.status == "pending",
+                   Channel.active.is_(True)))).all()
+    semaphore = asyncio.Semaphore(FANOUT_CONCURRENCY)
+
+    async def deliver(row: object) -> str:
+        async with semaphore:
+            return await _deliver_one(db, gateways, row, view, now)
+
+    outcomes = await asyncio.gather(*(deliver(row) for row in rows))
+    return DeliveryReport(posted=outcomes.count("posted"), pending=outcomes.count("pending"),
+                          unavailable=outcomes.count("unavailable"))
+
+
+async def _deliver_one(db: Database, gateways: Mapping[str, ChatGateway], row: object,
+                       view: StatementView, now: datetime) -> str:
+    post_id, channel_id = row.id, row.channel_id  # type: ignore[attr-defined]
+    platform, external_id = row.platform, row.external_id  # type: ignore[attr-defined]
+    target = ChannelTarget(id=channel_id, external_id=external_id,
+                           answer_mode=row.answer_mode)  # type: ignore[attr-defined]
+    try:
+        ref = await gateways[platform].post_statement(target, view)
+    except ChannelUnavailable as exc:
+        log.error("%s channel %s is unavailable (%s): marked inactive; statement %s not posted "
+                  "there. Fix the channel and run `positie post %s` again.",
+                  platform, external_id, exc, view.key, view.key)
+        await mark_channel_inactive(db, channel_id, str(exc))
+        return "unavailable"
+    except Exception as exc:  # kept for retry whatever the cause; nothing is dropped
+        log.warning("posting statement %s to %s channel %s failed (%s); kept for retry",
+                    view.key, platform, external_id, exc)
+        async with db.transaction() as session:
+            await session.execute(update(Post).where(Post.id == post_id).values(
+                attempts=Post.attempts + 1, last_error=str(exc)[:300]))
+        return "pending"
+    async with db.transaction() as session:
+        await session.execute(update(Post).where(Post.id == post_id).values(
+            status="posted", message_ref=ref.message_ref, poll_id=ref.poll_id,
+            attempts=Post.attempts + 1, posted_at=now, last_error=None))
+    return "posted"
+
+
+async def mark_channel_inactive(db: Database, channel_id: int, reason: str) -> None:
+    async with db.transaction() as session:
+        await session.execute(update(Channel).where(Channel.id == channel_id)
+                              .values(active=False, inactive_reason=reason[:200]))
+
+
+async def close_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
+                          campaign_id: str, key: str, view: StatementView,
+                          now: datetime) -> int:
+    """Close for answers and mark each post closed; returns the posts updated."""
+    async with db.transaction() as session:
+        statement = await session.scalar(select(Statement).where(
+            Statement.campaign_id == campaign_id, Statement.key == key))
+        if statement is None:
+            raise StatementNotFound(key)
+        statement.state, statement.closed_at = "closed", now
+        posts = (await session.execute(
+            select(Post.message_ref, Post.poll_id, Channel.id, Channel.platform,
+                   Channel.external_id, Channel.answer_mode)
+            .join(Channel, Channel.id == Post.channel_id)
+            .where(Post.statement_id == statement.id, Post.status == "posted",
+                   Channel.active.is_(True)))).all()
+    updated = 0
+    for post in posts:
+        gateway = gateways.get(post.platform)
+        if gateway is None or post.message_ref is None:
+            continue
+        target = ChannelTarget(id=post.id, external_id=post.external_id,
+                               answer_mode=post.answer_mode)
+        try:
+            await gateway.close_statement(target, PostRef(post.message_ref, post.poll_id), view)
+            updated += 1
+        except Exception as exc:  # the statement is closed for answers regardless
+            log.warning("could not mark statement %s closed in %s channel %s: %s",
+                        key, post.platform, post.external_id, exc)
+    return updated

@@ -1,0 +1,143 @@
+"""The campaign service: the one object adapters and jobs call. It holds no platform code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from bot.aggregation import aggregate_campaign
+from bot.config import Settings
+from bot.digest import DigestContext, build_digest
+from bot.digests import DigestReport, post_digest
+from bot.document import Document
+from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
+from bot.labels import layer_label, option_label
+from bot.participants import set_layer
+from bot.ports import ChatGateway, Clock
+from bot.positions import Vote, record_position
+from bot.privacy import tally_visible
+from bot.publishing import DeliveryReport, StatementNotFound, close_statement, open_statement
+from bot.store.db import Database
+from bot.store.models import Participant, Position, Statement, Theme
+from bot.texts import Texts, texts_for
+
+
+@dataclass(frozen=True, slots=True)
+class OwnPosition:
+    statement_key: str
+    statement_text: str
+    option_label: str
+
+
+class CampaignService:
+    def __init__(self, *, db: Database, settings: Settings, clock: Clock) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.campaign_id = settings.campaign.id
+        self.scale: tuple[ScaleOption, ...] = settings.campaign.scale_options()
+        self._option_keys = frozenset(o.key for o in self.scale)
+        self.gateways: dict[str, ChatGateway] = {}
+
+    # -- texts and labels -------------------------------------------------------------
+    def texts(self, language: str | None = None) -> Texts:
+        wanted = language if language in ("nl", "en") else self.settings.campaign.language
+        return texts_for(wanted)
+
+    def layer_choices(self, texts: Texts) -> list[tuple[str, str]]:
+        return [(key, layer_label(key, self.settings.campaign, texts))
+                for key in self.settings.campaign.layer_keys]
+
+    def layer_name(self, layer: str, texts: Texts) -> str:
+        return layer_label(layer, self.settings.campaign, texts)
+
+    def option_name(self, option_key: str, texts: Texts) -> str:
+        option = next((o for o in self.scale if o.key == option_key), None)
+        return option_key if option is None else option_label(option, texts)
+
+    # -- statements ---------------------------------------------------------------------
+    async def statement_view(self, key: str) -> StatementView:
+        async with self.db.sessions() as session:
+            row = (await session.execute(
+                select(Statement.key, Statement.text, Statement.state, Theme.title)
+                .join(Theme, Theme.id == Statement.theme_id)
+                .where(Statement.campaign_id == self.campaign_id, Statement.key == key))).first()
+        if row is None:
+            raise StatementNotFound(key)
+        return StatementView(key=row.key, text=row.text, theme_title=row.title,
+                             options=self.scale, state=StatementState(row.state))
+
+    async def open_statement_keys(self) -> list[str]:
+        async with self.db.sessions() as session:
+            keys = await session.scalars(
+                select(Statement.key).where(Statement.campaign_id == self.campaign_id,
+                                            Statement.state == StatementState.OPEN)
+                .order_by(Statement.position))
+            return list(keys)
+
+    async def open(self, key: str) -> DeliveryReport:
+        view = await self.statement_view(key)
+        view = StatementView(key=view.key, text=view.text, theme_title=view.theme_title,
+                             options=view.options, state=StatementState.OPEN)
+        return await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
+                                    key=key, view=view, now=self.clock.now())
+
+    async def close(self, key: str) -> int:
+        view = await self.statement_view(key)
+        view = StatementView(key=view.key, text=view.text, theme_title=view.theme_title,
+                             options=view.options, state=StatementState.CLOSED)
+        return await close_statement(self.db, self.gateways, campaign_id=self.campaign_id,
+                                     key=key, view=view, now=self.clock.now())
+
+    # -- positions and layers -----------------------------------------------------------
+    async def record(self, vote: Vote) -> PositionResult:
+        return await record_position(self.db, campaign_id=self.campaign_id, vote=vote,
+                                     option_keys=self._option_keys, now=self.clock.now())
+
+    async def choose_layer(self, who: Identity, layer: str) -> str:
+        return await set_layer(self.db, who, layer, known_layers=self.settings.campaign.layer_keys,
+                               now=self.clock.now())
+
+    async def tally(self, key: str) -> dict[str, int] | None:
+        """Counts per option over all layers, or None below the privacy threshold."""
+        async with self.db.sessions() as session:
+            rows = (await session.execute(
+                select(Position.option_key, func.count())
+                .join(Statement, Statement.id == Position.statement_id)
+                .where(Statement.campaign_id == self.campaign_id, Statement.key == key)
+                .group_by(Position.option_key))).all()
+        return tally_visible({option: n for option, n in rows},
+                             self.settings.campaign.privacy_threshold)
+
+    async def own_positions(self, who: Identity, texts: Texts) -> list[OwnPosition]:
+        """A person's own positions: shown to that person only."""
+        async with self.db.sessions() as session:
+            rows = (await session.execute(
+                select(Statement.key, Statement.text, Position.option_key)
+                .join(Position, Position.statement_id == Statement.id)
+                .join(Participant, Participant.id == Position.participant_id)
+                .where(Statement.campaign_id == self.campaign_id,
+                       Participant.platform == who.platform,
+                       Participant.workspace == who.workspace,
+                       Participant.user_id == who.user_id)
+                .order_by(Statement.position))).all()
+        return [OwnPosition(r.key, r.text, self.option_name(r.option_key, texts)) for r in rows]
+
+    # -- digest -------------------------------------------------------------------------
+    async def digest(self, language: str | None = None) -> Document:
+        aggregate = await aggregate_campaign(self.db, self.campaign_id)
+        ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
+                            texts=self.texts(language), now=self.clock.now())
+        return build_digest(aggregate, ctx)
+
+    async def publish_digest(self, *, period: str, chart_png: bytes | None = None,
+                             document: Document | None = None) -> DigestReport:
+        document = document or await self.digest()
+        return await post_digest(self.db, self.gateways, campaign_id=self.campaign_id,
+                                 period=period, document=document, chart_png=chart_png,
+                                 now=self.clock.now())
+
+    def platform_gateways(self) -> Mapping[str, ChatGateway]:
+        return self.gateways

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.catalogue import load_catalogue
+from bot.clock import FixedClock
+from bot.campaigns import import_catalogue, sync_settings
+from bot.service import CampaignService
+from bot.store.db import Database
+from tests import databases
+from tests.factories import T0, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_STATEMENTS = ROOT / "statements.example.toml"
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def postgres_url() -> AsyncIterator[str | None]:
+    if not await databases.postgres_reachable():
+        if os.environ.get("CI"):
+            raise RuntimeError("PostgreSQL is not reachable but CI must test on it: start it "
+                               "or set POSITIE_TEST_POSTGRES_DSN")
+        yield None
+        return
+    url = await databases.create_postgres_database()
+    db = await databases.migrated(url)
+    await db.dispose()
+    yield url
+    await databases.drop_postgres_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+                 postgres_url: str | None) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'positie.db'}"
+        db = await databases.migrated(url)
+        await db.dispose()
+        yield url
+        return
+    if postgres_url is None:
+        pytest.skip("PostgreSQL not reachable (set POSITIE_TEST_POSTGRES_DSN)")
+    db = Database(url=postgres_url)
+    await databases.truncate_all(db)
+    await db.dispose()
+    yield postgres_url
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(url=db_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+async def service(db: Database, db_url: str, clock: FixedClock) -> CampaignService:
+    """A campaign with the example statements imported (all in draft)."""
+    config = settings(db_url)
+    await sync_settings(db, config)
+    await import_catalogue(db, config.campaign.id, load_catalogue(EXAMPLE_STATEMENTS), now=T0)
+    return CampaignService(db=db, settings=config, clock=clock)
