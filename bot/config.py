@@ -6,6 +6,7 @@ committed. Every problem is reported as a ConfigError naming the file, the key a
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -185,16 +186,34 @@ def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str]) -> None:
 def _describe(path: Path, exc: ValidationError) -> str:
     lines = [f"{path}: {exc.error_count()} problem(s) in the configuration:"]
     for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        key = _dotted(error["loc"])
         value = error.get("input")
         if error["type"] == "extra_forbidden":
             hint = "unknown key; remove it or check its spelling against config.example.toml"
+            close = difflib.get_close_matches(str(error["loc"][-1]), _known_keys(), n=1)
+            if close:
+                hint += f" (did you mean {close[0]!r}?)"
         elif error["type"] == "missing":
             hint = "required key is missing; add it (see config.example.toml)"
         else:
             hint = f"{error['msg']} (got {value!r})"
         lines.append(f"  - {key}: {hint}")
     return "\n".join(lines)
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _known_keys() -> list[str]:
+    models: list[type[BaseModel]] = [Settings, CampaignSettings, LayerSettings,
+                                     ScaleOptionSettings, DatabaseSettings, SlackSettings,
+                                     SlackChannelSettings, TelegramSettings,
+                                     TelegramChatSettings]
+    return sorted({name for model in models for name in model.model_fields})
 
 
 def _check_semantics(path: Path, settings: Settings) -> None:

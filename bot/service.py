@@ -21,6 +21,7 @@ from bot.privacy import tally_visible
 from bot.publishing import DeliveryReport, StatementNotFound, close_statement, open_statement
 from bot.store.db import Database
 from bot.store.models import Participant, Position, Statement, Theme
+from bot.tally import tally_line
 from bot.texts import Texts, texts_for
 
 
@@ -110,6 +111,13 @@ class CampaignService:
                 .group_by(Position.option_key))).all()
         return tally_visible({option: n for option, n in rows},
                              self.settings.campaign.privacy_threshold)
+
+    async def tally_text(self, key: str, texts: Texts) -> str:
+        return tally_line(await self.tally(key), self.scale, texts,
+                          self.settings.campaign.privacy_threshold)
+
+    def option_choices(self, texts: Texts) -> list[tuple[str, str]]:
+        return [(o.key, option_label(o, texts)) for o in self.scale]
 
     async def own_positions(self, who: Identity, texts: Texts) -> list[OwnPosition]:
         """A person's own positions: shown to that person only."""

@@ -1,0 +1,153 @@
+"""SlackAdapter: bolt listeners (a few lines each, delegating) and the HTTP endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Coroutine, Hashable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
+from adapters.slack.client import build_client
+from adapters.slack.gateway import SlackGateway
+from adapters.slack.inbound import command_word, identity_of, message_of, vote_of
+from bot import replies
+from bot.batching import Coalescer
+from bot.config import SlackSettings
+from bot.domain import PositionResult
+from bot.positions import Vote
+from bot.service import CampaignService
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+class SlackAdapter:
+    def __init__(self, *, service: CampaignService, settings: SlackSettings,
+                 client: AsyncWebClient | None = None) -> None:
+        self.service = service
+        self.settings = settings
+        self.client = client or build_client(token=settings.bot_token,
+                                             base_url=settings.api_base_url,
+                                             retries=settings.retries)
+        self.gateway = SlackGateway(client=self.client, service=service)
+        # process_before_response: the HTTP answer waits for the listener, so an ack means
+        # the position is committed; slow work (replies, tallies) runs in the background.
+        self.app = AsyncApp(signing_secret=settings.signing_secret, client=self.client,
+                            process_before_response=True)
+        self.app.action(re.compile(rf"^{re.escape(VOTE_ACTION)}\."))(self._on_vote)
+        self.app.action(re.compile(rf"^{re.escape(LAYER_ACTION)}\."))(self._on_layer)
+        self.app.command("/positie")(self._on_command)
+        self._tally = Coalescer(interval=settings.tally_interval_seconds,
+                                action=self._refresh_tally)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
+
+    # -- listeners ------------------------------------------------------------------
+    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                       respond: Any) -> None:
+        await ack()
+        vote = vote_of(body, action)
+        if vote is None:
+            log.warning("ignored a malformed vote button value from Slack")
+            return
+        result = await self.service.record(vote)
+        self._background(self._confirm(respond, vote, result))
+        message = message_of(body)
+        if result.counted and message and self.settings.live_tally:
+            self._tally.touch((*message, vote.statement_key))
+
+    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                        respond: Any) -> None:
+        await ack()
+        texts = self.service.texts()
+        layer = await self.service.choose_layer(identity_of(body), str(action.get("value")))
+        reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
+        self._background(respond(text=reply, response_type="ephemeral", replace_original=True))
+
+    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+        texts = self.service.texts()
+        word = command_word(command.get("text", ""))
+        if word in ("laag", "layer"):
+            question = replies.layer_question(texts)
+            await ack(text=question, blocks=[text_section(question),
+                                             layer_buttons(self.service.layer_choices(texts))])
+        elif word in ("mijn", "mine"):
+            own = await self.service.own_positions(identity_of(command), texts)
+            await ack(text=replies.own_positions(own, texts))
+        else:
+            await ack(text=replies.help_text(texts))
+
+    # -- background work --------------------------------------------------------------
+    async def _confirm(self, respond: Any, vote: Vote, result: PositionResult) -> None:
+        texts = self.service.texts()
+        try:
+            statement = (await self.service.statement_view(vote.statement_key)).text
+        except LookupError:
+            statement = vote.statement_key
+        reply = replies.vote_reply(result, statement, self.service, texts)
+        blocks = [text_section(reply)]
+        if result.needs_layer and result.counted:
+            blocks.append(layer_buttons(self.service.layer_choices(texts)))
+        await respond(text=reply, blocks=blocks, response_type="ephemeral",
+                      replace_original=False)
+
+    async def _refresh_tally(self, key: Hashable) -> None:
+        channel, ts, statement_key = key  # type: ignore[misc]
+        view = await self.service.statement_view(statement_key)
+        await self.gateway.update_statement(channel, ts, view)
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._guard(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guard(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack reply failed")
+
+    async def drain(self) -> None:
+        """Wait until replies and tally edits in flight are done (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tally.flush()
+
+    # -- HTTP -------------------------------------------------------------------------
+    def web_app(self) -> web.Application:
+        async def events(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(
+                await self.app.async_dispatch(await to_bolt_request(request)))
+
+        async def healthz(_: web.Request) -> web.Response:
+            return web.json_response({"ok": True})
+
+        web_app = web.Application()
+        web_app.router.add_post(EVENTS_PATH, events)
+        web_app.router.add_get("/healthz", healthz)
+        return web_app
+
+    async def start(self, *, host: str | None = None, port: int | None = None) -> int:
+        """Serve on host:port (0 picks a free port); returns the port."""
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host or self.settings.host,
+                           self.settings.port if port is None else port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        return int(sockets[0].getsockname()[1]) if sockets else int(port or 0)
+
+    async def stop(self) -> None:
+        await self.drain()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

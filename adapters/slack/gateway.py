@@ -1,0 +1,75 @@
+"""SlackGateway: the ChatGateway port on the Slack Web API."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import document_messages, statement_blocks
+from bot.document import Document
+from bot.domain import StatementView
+from bot.ports import ChannelTarget, ChannelUnavailable, DeliveryFailed, PostRef
+from bot.service import CampaignService
+
+log = logging.getLogger(__name__)
+
+# Errors after which posting here cannot work until an admin acts.
+GONE = {"channel_not_found", "is_archived", "channel_is_archived"}
+
+
+class SlackGateway:
+    platform = "slack"
+
+    def __init__(self, *, client: AsyncWebClient, service: CampaignService) -> None:
+        self._client = client
+        self._service = service
+
+    async def statement_blocks(self, statement: StatementView) -> list[dict[str, object]]:
+        texts = self._service.texts()
+        tally = None
+        if self._service.settings.slack.live_tally:
+            tally = await self._service.tally_text(statement.key, texts)
+        return statement_blocks(statement, self._service.option_choices(texts), texts, tally)
+
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+        blocks = await self.statement_blocks(statement)
+        response = await self._call(channel, "chat_postMessage", channel=channel.external_id,
+                                    text=statement.text, blocks=blocks, unfurl_links=False)
+        return PostRef(message_ref=str(response["ts"]))
+
+    async def close_statement(self, channel: ChannelTarget, post: PostRef,
+                              statement: StatementView) -> None:
+        await self.update_statement(channel.external_id, post.message_ref, statement)
+
+    async def update_statement(self, channel_id: str, ts: str, statement: StatementView) -> None:
+        blocks = await self.statement_blocks(statement)
+        await self._client.chat_update(channel=channel_id, ts=ts, text=statement.text,
+                                       blocks=blocks)
+
+    async def post_digest(self, channel: ChannelTarget, digest: Document,
+                          chart_png: bytes | None) -> None:
+        for fallback, blocks in document_messages(digest):
+            await self._call(channel, "chat_postMessage", channel=channel.external_id,
+                             text=fallback, blocks=blocks, unfurl_links=False)
+        if chart_png is not None:
+            await self._call(channel, "files_upload_v2", channel=channel.external_id,
+                             content=chart_png, filename="positie-samenvatting.png",
+                             title=digest.title)
+
+    async def _call(self, channel: ChannelTarget, method: str,
+                    **kwargs: object) -> dict[str, object]:
+        try:
+            response = await getattr(self._client, method)(**kwargs)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            if error == "not_in_channel":
+                log.error("Slack channel %s: the bot is not a member. Invite it there "
+                          "(/invite @positie) and run `positie post` again; the message is "
+                          "kept for retry.", channel.external_id)
+                raise DeliveryFailed(error) from exc
+            if error in GONE:
+                raise ChannelUnavailable(error) from exc
+            raise DeliveryFailed(error) from exc
+        return dict(response.data) if isinstance(response.data, dict) else {}

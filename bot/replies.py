@@ -1,0 +1,60 @@
+"""What a person is told after an action, shared by every adapter (plain text)."""
+
+from __future__ import annotations
+
+from bot.domain import Outcome, PositionResult, RefusalReason
+from bot.service import CampaignService, OwnPosition
+from bot.texts import Texts
+
+
+def vote_reply(result: PositionResult, statement_text: str, service: CampaignService,
+               texts: Texts) -> str:
+    if result.outcome is Outcome.REFUSED:
+        return refusal(result.reason, texts)
+    if result.outcome is Outcome.WITHDRAWN:
+        return texts.gettext("Your position on “{statement}” is withdrawn.",
+                             statement=statement_text)
+    option = service.option_name(result.option_key or "", texts)
+    if result.outcome is Outcome.CHANGED:
+        reply = texts.gettext("Changed: your position on “{statement}” is now: {option}.",
+                              statement=statement_text, option=option)
+    else:
+        reply = texts.gettext("Your position on “{statement}”: {option}.",
+                              statement=statement_text, option=option)
+    reply += " " + texts.gettext("Changed your mind? Just tap another option.")
+    if result.needs_layer:
+        reply += "\n" + layer_question(texts)
+    return reply
+
+
+def refusal(reason: RefusalReason | None, texts: Texts) -> str:
+    if reason is RefusalReason.NOT_OPEN:
+        return texts.gettext("This statement is closed; your answer was not recorded.")
+    if reason is RefusalReason.UNKNOWN_OPTION:
+        return texts.gettext("That answer option is unknown; your answer was not recorded.")
+    return texts.gettext("This statement is unknown; your answer was not recorded.")
+
+
+def layer_question(texts: Texts) -> str:
+    return texts.gettext("Which layer of government do you work for? Your position counts "
+                         "for that layer once you choose.")
+
+
+def layer_set(layer_label: str, texts: Texts) -> str:
+    return texts.gettext("Thank you. You count as {layer}; your positions count for that "
+                         "layer. You can change it at any time.", layer=layer_label)
+
+
+def own_positions(items: list[OwnPosition], texts: Texts) -> str:
+    if not items:
+        return texts.gettext("You have not taken a position yet.")
+    lines = [texts.gettext("Your positions (only you see this):")]
+    lines += [f"• “{p.statement_text}”: {p.option_label}" for p in items]
+    return "\n".join(lines)
+
+
+def help_text(texts: Texts) -> str:
+    return texts.gettext(
+        "positie keeps the workshop's conversation going. Tap a position under a statement; "
+        "only you see your answer. Commands: layer (choose your layer of government), "
+        "mine (your own positions), help.")

@@ -1,0 +1,221 @@
+"""The `positie` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.publishing import StatementNotFound
+
+T = TypeVar("T")
+DEFAULT_CONFIG = Path("positie.toml")
+
+app = typer.Typer(help="positie: statements out, positions in, per-layer digests.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+statements_app = typer.Typer(help="The statement catalogue.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(statements_app, name="statements")
+
+ConfigOption = Annotated[Path, typer.Option(
+    "--config", "-c", envvar="POSITIE_CONFIG",
+    help="The TOML configuration file (see config.example.toml).")]
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"positie: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def settings_from(path: Path) -> Settings:
+    try:
+        return load_settings(path)
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # unreachable; fail() exits
+
+
+def run(work: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(work())  # type: ignore[arg-type]
+    except ConfigError as exc:
+        fail(str(exc))
+    except StatementNotFound as exc:
+        fail(f"no statement with key {exc.args[0]!r}; see the statements file for keys")
+    raise AssertionError("unreachable")
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+
+
+@app.command("run")
+def run_command(config: ConfigOption = DEFAULT_CONFIG,
+                verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Run the bot: migrate the database, serve Slack (and Telegram), until stopped."""
+    from positie.wiring import run_until_stopped
+
+    _logging(verbose)
+    settings = settings_from(config)
+    run(lambda: run_until_stopped(settings))
+
+
+@app.command("demo")
+def demo_command(people: Annotated[int, typer.Option(help="Simulated civil servants.")] = 40,
+                 out: Annotated[Path, typer.Option(help="Where the demo writes files.")] =
+                 Path("demo-output")) -> None:
+    """Run the whole loop offline against the Slack emulator and print what users see."""
+    from positie.demo import run_demo
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    run(lambda: run_demo(people=people, out_dir=out))
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Apply the database migrations."""
+    from bot.store.db import Database
+    from bot.store.migrate import upgrade
+
+    settings = settings_from(config)
+
+    async def work() -> None:
+        db = Database(url=settings.database.url)
+        try:
+            await upgrade(db)
+        finally:
+            await db.dispose()
+
+    run(work)
+    typer.echo("database is up to date")
+
+
+@statements_app.command("import")
+def statements_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Import or update themes and statements from a TOML file (matched by key)."""
+    from bot.campaigns import import_catalogue
+    from bot.catalogue import load_catalogue
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> None:
+        catalogue = load_catalogue(file)
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            report = await import_catalogue(runtime.db, settings.campaign.id, catalogue,
+                                            now=datetime.now(UTC))
+        finally:
+            await runtime.close()
+        typer.echo(f"{report.added} added, {report.updated} updated "
+                   f"({report.kept_revisions} earlier texts kept), {report.unchanged} unchanged")
+
+    run(work)
+
+
+@app.command("post")
+def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Open a statement now and post it to the campaign's statement channels."""
+    from positie.wiring import build_runtime
+
+    _logging(False)
+    settings = settings_from(config)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings)
+        try:
+            report = await runtime.service.open(statement_id)
+        finally:
+            await runtime.close()
+        typer.echo(f"{statement_id}: posted to {report.posted} channel(s), "
+                   f"{report.pending} kept for retry, {report.unavailable} unavailable")
+
+    run(work)
+
+
+@app.command("close")
+def close_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Close a statement for answers and mark its messages closed."""
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings)
+        try:
+            updated = await runtime.service.close(statement_id)
+        finally:
+            await runtime.close()
+        typer.echo(f"{statement_id}: closed; {updated} message(s) updated")
+
+    run(work)
+
+
+@app.command("digest")
+def digest_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print it; post nothing.")] = False,
+    language: Annotated[str | None, typer.Option("--lang", help="nl or en.")] = None,
+) -> None:
+    """Build the digest and post it to the digest channels (or print it with --dry-run)."""
+    from bot.render_text import render_text
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings, with_adapters=not dry_run)
+        try:
+            document = await runtime.service.digest(language)
+            if dry_run:
+                typer.echo(render_text(document))
+                return
+            period = "manual-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            report = await runtime.service.publish_digest(period=period, document=document)
+            typer.echo(f"digest posted to {report.posted} channel(s), {report.failed} failed")
+        finally:
+            await runtime.close()
+
+    run(work)
+
+
+@app.command("export")
+def export_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    format: Annotated[str, typer.Option("--format", help="Only csv for now.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Export aggregates per statement × layer (cells under the threshold stay hidden)."""
+    from bot.aggregation import aggregate_campaign
+    from bot.export import aggregates_csv
+    from positie.wiring import build_runtime
+
+    if format != "csv":
+        fail(f"--format {format!r} is not supported; use --format csv")
+    settings = settings_from(config)
+
+    async def work() -> str:
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            aggregate = await aggregate_campaign(runtime.db, settings.campaign.id)
+        finally:
+            await runtime.close()
+        return aggregates_csv(aggregate, settings.campaign.scale_options(),
+                              settings.campaign.layer_keys, settings.campaign.privacy_threshold)
+
+    text = run(work)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"written to {output}")

@@ -1,0 +1,77 @@
+"""Build the store, the service and the adapters from settings, and run them in one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+
+from adapters.slack import SlackAdapter
+from bot.campaigns import import_catalogue, sync_settings
+from bot.catalogue import load_catalogue
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.ports import Clock
+from bot.service import CampaignService
+from bot.store.db import Database
+from bot.store.migrate import upgrade
+
+log = logging.getLogger("positie")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    service: CampaignService
+    slack: SlackAdapter | None = None
+    started: list[str] = field(default_factory=list)
+
+    async def close(self) -> None:
+        if self.slack is not None:
+            await self.slack.stop()
+        await self.db.dispose()
+
+
+async def prepare_database(db: Database, settings: Settings, clock: Clock) -> None:
+    """Migrate, then bring campaign, scale, channels and statements in line with config."""
+    await upgrade(db)
+    await sync_settings(db, settings)
+    path = settings.statements_path()
+    if path is not None:
+        await import_catalogue(db, settings.campaign.id, load_catalogue(path), now=clock.now())
+
+
+async def build_runtime(settings: Settings, *, clock: Clock | None = None,
+                        with_adapters: bool = True) -> Runtime:
+    clock = clock or SystemClock()
+    db = Database(url=settings.database.url)
+    await prepare_database(db, settings, clock)
+    service = CampaignService(db=db, settings=settings, clock=clock)
+    runtime = Runtime(settings=settings, db=db, service=service)
+    if with_adapters and settings.slack.enabled:
+        runtime.slack = SlackAdapter(service=service, settings=settings.slack)
+        service.gateways["slack"] = runtime.slack.gateway
+    return runtime
+
+
+async def run_until_stopped(settings: Settings) -> None:
+    """`positie run`: serve until SIGINT/SIGTERM, then stop in reverse order."""
+    runtime = await build_runtime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if runtime.slack is not None:
+            port = await runtime.slack.start()
+            log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host, port)
+        for key in await runtime.service.open_statement_keys():
+            await runtime.service.open(key)  # delivers posts still pending from earlier
+        if not runtime.service.gateways:
+            log.warning("no platform is enabled: set slack.enabled or telegram.enabled")
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        await runtime.close()
