@@ -8,14 +8,21 @@ from bot.config import CampaignSettings
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.texts import Texts
 
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogue where it is translated later (pybabel -k N_)."""
+    return message
+
+
 # Labels of the default scale's keys; a campaign may override them in its config.
 _OPTION_MSGIDS = {
-    "helemaal_eens": "strongly agree",
-    "eens": "agree",
-    "neutraal": "neutral",
-    "oneens": "disagree",
-    "helemaal_oneens": "strongly disagree",
-    "weet_niet": "don't know",
+    "helemaal_eens": N_("strongly agree"),
+    "eens": N_("agree"),
+    "neutraal": N_("neutral"),
+    "oneens": N_("disagree"),
+    "helemaal_oneens": N_("strongly disagree"),
+    "weet_niet": N_("don't know"),
 }
 
 

@@ -53,8 +53,8 @@ def own_positions(items: list[OwnPosition], texts: Texts) -> str:
     return "\n".join(lines)
 
 
-def help_text(texts: Texts) -> str:
+def help_text(texts: Texts, commands: str) -> str:
     return texts.gettext(
-        "positie keeps the workshop's conversation going. Tap a position under a statement; "
-        "only you see your answer. Commands: layer (choose your layer of government), "
-        "mine (your own positions), help.")
+        "positie keeps the workshop's conversation going: tap a position under a statement; "
+        "only you see your answer, and each digest shows what every layer of government "
+        "thinks. Commands: {commands}", commands=commands)

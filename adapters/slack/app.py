@@ -82,7 +82,9 @@ class SlackAdapter:
             own = await self.service.own_positions(identity_of(command), texts)
             await ack(text=replies.own_positions(own, texts))
         else:
-            await ack(text=replies.help_text(texts))
+            await ack(text=replies.help_text(texts, texts.gettext(
+                "/positie laag (your layer of government) · /positie mijn (your own "
+                "positions) · /positie help")))
 
     # -- background work --------------------------------------------------------------
     async def _confirm(self, respond: Any, vote: Vote, result: PositionResult) -> None:

@@ -58,7 +58,7 @@ class SlackGateway:
                              content=chart_png, filename="positie-samenvatting.png",
                              title=digest.title)
 
-    async def _call(self, channel: ChannelTarget, method: str,
+    async def _call(self, target: ChannelTarget, method: str,
                     **kwargs: object) -> dict[str, object]:
         try:
             response = await getattr(self._client, method)(**kwargs)
@@ -67,7 +67,7 @@ class SlackGateway:
             if error == "not_in_channel":
                 log.error("Slack channel %s: the bot is not a member. Invite it there "
                           "(/invite @positie) and run `positie post` again; the message is "
-                          "kept for retry.", channel.external_id)
+                          "kept for retry.", target.external_id)
                 raise DeliveryFailed(error) from exc
             if error in GONE:
                 raise ChannelUnavailable(error) from exc

@@ -53,6 +53,7 @@ class SlackUserClient:
         self._verification_token = verification_token
         self._connection_limit = connection_limit
         self._session: aiohttp.ClientSession | None = None
+        self._last: tuple[str, str] | None = None  # (body, content type) of the last request
 
     async def __aenter__(self) -> SlackUserClient:
         self._open_session()
@@ -164,6 +165,7 @@ class SlackUserClient:
         signature_override: str | None = None,
     ) -> InboundResponse:
         """POST `body` with Slack's signature headers over the exact bytes sent."""
+        self._last = (body, content_type)
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = signature_override or self._verifier.generate_signature(
             timestamp=ts, body=body
@@ -182,6 +184,15 @@ class SlackUserClient:
             return InboundResponse(
                 status=response.status, body=await response.text(), headers=dict(response.headers)
             )
+
+    async def redeliver(self, *, retry_num: int = 1,
+                        retry_reason: str = "http_timeout") -> InboundResponse:
+        """Send the last request again, byte for byte, as Slack does when it retries."""
+        if self._last is None:
+            raise LookupError("nothing was sent yet")
+        body, content_type = self._last
+        return await self.send_signed(body, content_type=content_type, retry_num=retry_num,
+                                      retry_reason=retry_reason)
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

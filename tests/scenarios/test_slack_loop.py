@@ -1,0 +1,184 @@
+"""The whole Slack loop over HTTP: statement out, signed clicks in, digest out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.campaigns import sync_settings
+from bot.service import CampaignService
+from bot.store.models import Position, PositionEvent
+from tests.factories import settings
+from tests.slack_world import SlackWorld, slack_section, slack_world
+
+S = "visie-rijk"
+
+
+@pytest.fixture
+async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
+    config = settings(db_url, slack=slack_section())
+    service.settings = config
+    await sync_settings(service.db, config)
+    async with slack_world(service, config) as w:
+        yield w
+
+
+async def stored(world: SlackWorld) -> list[tuple[str, str]]:
+    async with world.service.db.sessions() as session:
+        rows = await session.execute(select(Position.option_key, Position.layer))
+        return sorted((r.option_key, r.layer) for r in rows)
+
+
+async def event_count(world: SlackWorld) -> int:
+    async with world.service.db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(PositionEvent)) or 0)
+
+
+async def test_statement_is_posted_with_one_button_per_option(world: SlackWorld) -> None:
+    report = await world.service.open(S)
+    assert report.posted == 2
+    message = world.statement_message("C0MIXED001", S)
+    actions = next(b for b in message.blocks if b["type"] == "actions")
+    assert [e["value"] for e in actions["elements"]] == [
+        f"{S}:{o}" for o in ("helemaal_eens", "eens", "neutraal", "oneens",
+                             "helemaal_oneens", "weet_niet")]
+    assert "Versneller 1" in str(message.blocks[0])
+
+
+async def test_click_records_and_answers_only_the_clicker(world: SlackWorld) -> None:
+    await world.service.open(S)
+    response = await world.click("U1", S, "eens")
+    assert response.status == 200
+    await world.settle()
+    assert await stored(world) == [("eens", "onbekend")]
+    [reply] = world.emulator.ephemerals("U1")
+    assert "eens" in reply.text and "Welke overheidslaag" in reply.text
+    assert world.emulator.ephemerals("U2") == []
+    # Nobody else sees anything: the channel message itself does not name anyone.
+    assert "U1" not in str(world.statement_message("C0MIXED001", S).blocks)
+
+
+async def test_change_of_mind_keeps_one_position(world: SlackWorld) -> None:
+    await world.service.open(S)
+    await world.click("U1", S, "eens")
+    await world.click("U1", S, "helemaal_oneens")
+    await world.settle()
+    assert await stored(world) == [("helemaal_oneens", "onbekend")]
+    assert "Gewijzigd" in world.replies_to("U1")[-1]
+
+
+async def test_duplicate_delivery_changes_nothing(world: SlackWorld) -> None:
+    await world.service.open(S)
+    first = await world.click("U1", S, "eens")
+    retries = [await world.users.redeliver(retry_num=n) for n in (1, 2, 3)]
+    assert [r.status for r in (first, *retries)] == [200] * 4
+    assert await event_count(world) == 1
+    assert await stored(world) == [("eens", "onbekend")]
+
+
+@pytest.mark.parametrize("kind", ["forged", "stale"])
+async def test_bad_signature_is_refused_and_records_nothing(world: SlackWorld,
+                                                            kind: str) -> None:
+    await world.service.open(S)
+    if kind == "forged":
+        response = await world.click("U1", S, "eens", signature_override="v0=" + "0" * 64)
+    else:
+        response = await world.click("U1", S, "eens", timestamp=int(time.time()) - 600)
+    await world.settle()
+    assert response.status == 401
+    assert await stored(world) == []
+    assert await event_count(world) == 0
+
+
+async def test_unknown_layer_then_chosen(world: SlackWorld) -> None:
+    await world.service.open(S)
+    await world.click("U1", S, "eens")
+    await world.settle()
+    [prompt] = world.emulator.ephemerals("U1")
+    layer_block = next(b for b in prompt.blocks if b.get("block_id") == "positie.layer")
+    assert [e["value"] for e in layer_block["elements"]] == [
+        "rijk", "provincie", "gemeente", "waterschap"]
+    response = await world.users.click_button("U1", "C0MIXED001", prompt.ts,
+                                              "positie.layer.waterschap")
+    assert response.status == 200
+    await world.settle()
+    assert await stored(world) == [("eens", "waterschap")]
+    assert "Waterschap" in world.replies_to("U1")[-1]
+
+
+async def test_channel_default_layer_applies(world: SlackWorld) -> None:
+    await world.service.open(S)
+    await world.click("U7", S, "oneens", channel="C0RIJK0001")
+    await world.settle()
+    assert await stored(world) == [("oneens", "rijk")]
+    assert "Welke overheidslaag" not in world.replies_to("U7")[-1]
+
+
+async def test_vote_on_closed_statement_is_refused_with_reason(world: SlackWorld) -> None:
+    await world.service.open(S)
+    message = world.statement_message("C0MIXED001", S)
+    await world.service.close(S)
+    closed = world.emulator.message("C0MIXED001", message.ts)
+    assert closed is not None and not any(b["type"] == "actions" for b in closed.blocks)
+    assert "Gesloten" in str(closed.blocks)
+    response = await world.users.click_button("U1", "C0MIXED001", message.ts,
+                                              "positie.vote.eens",
+                                              block_id=f"positie.vote:{S}",
+                                              value=f"{S}:eens")
+    await world.settle()
+    assert response.status == 200
+    assert await stored(world) == []
+    assert "gesloten" in world.replies_to("U1")[-1]
+
+
+async def test_live_tally_counts_only_from_k_and_is_batched(world: SlackWorld) -> None:
+    await world.service.open(S)
+    for user in ("U1", "U2"):
+        await world.click(user, S, "eens")
+    await world.settle()
+    text = str(world.statement_message("C0MIXED001", S).blocks)
+    assert "vanaf 3 antwoorden" in text and "Tussenstand" not in text
+    for n in range(3, 30):
+        await world.click(f"U{n}", S, "oneens")
+    await world.settle()
+    updates = world.emulator.calls_to("chat.update")
+    assert 1 <= len(updates) < 29  # fewer edits than clicks ...
+    gaps = [b.at - a.at for a, b in zip(updates, updates[1:], strict=False)]
+    assert all(gap >= 0.04 for gap in gaps), gaps  # ... and never more than one per interval
+    final = str(world.statement_message("C0MIXED001", S).blocks)
+    assert "Tussenstand (29 antwoorden)" in final and "eens 2" in final
+    assert "U1" not in final
+
+
+async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
+    await world.service.open(S)
+    for n, option in enumerate(["eens"] * 3 + ["oneens"] * 3):
+        await world.click(f"R{n}", S, option, channel="C0RIJK0001")
+    await world.click("G1", S, "eens")  # onbekend, a single person: never shown
+    await world.settle()
+    report = await world.service.publish_digest(period="2026-W48")
+    assert report.posted == 2
+    again = await world.service.publish_digest(period="2026-W48")
+    assert (again.posted, again.already_posted) == (0, 2)
+    [digest] = [m for m in world.emulator.messages("C0RIJK0001") if m.blocks[0]["type"] ==
+                "header"]
+    text = str(digest.blocks)
+    assert "Rijk (6): 50%" in text
+    assert "Onbekende laag" in text and "te weinig antwoorden" in text
+    assert digest.text.startswith("Samenvatting")  # plain-text fallback
+
+
+async def test_not_in_channel_is_kept_for_retry(world: SlackWorld,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    world.emulator.remove_bot_from("C0RIJK0001")
+    report = await world.service.open(S)
+    assert (report.posted, report.pending) == (1, 1)
+    assert "Invite it there" in caplog.text
+    world.emulator.add_bot_to("C0RIJK0001")
+    retry = await world.service.open(S)
+    assert (retry.posted, retry.pending) == (1, 0)
+    assert len(world.emulator.messages("C0RIJK0001")) == 1
+    assert len(world.emulator.messages("C0MIXED001")) == 1

@@ -1,0 +1,72 @@
+"""A Slack world for scenario tests: the emulator, the real bot on HTTP, signed users."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack import SlackAdapter
+from adapters.slack.client import build_client
+from bot.config import Settings
+from bot.service import CampaignService
+from emulators.slack import InboundResponse, Message, SlackEmulator, SlackUserClient
+
+SIGNING_SECRET = "test-signing-secret"
+CHANNELS = {"C0RIJK0001": "rijk", "C0MIXED001": None}
+
+
+def slack_section(**overrides: Any) -> dict[str, Any]:
+    return {"enabled": True, "bot_token": "xoxb-positie-emulator",
+            "signing_secret": SIGNING_SECRET, "tally_interval_seconds": 0.05,
+            "channels": [{"id": c, "default_layer": layer} for c, layer in CHANNELS.items()],
+            **overrides}
+
+
+@dataclass
+class SlackWorld:
+    emulator: SlackEmulator
+    adapter: SlackAdapter
+    users: SlackUserClient
+    service: CampaignService
+
+    def statement_message(self, channel: str, statement_key: str) -> Message:
+        for message in self.emulator.messages(channel):
+            if any(b.get("block_id") == f"positie.vote:{statement_key}"
+                   for b in message.blocks):
+                return message
+        raise AssertionError(f"statement {statement_key} not in {channel}")
+
+    async def click(self, user: str, statement_key: str, option: str, *,
+                    channel: str = "C0MIXED001", **kwargs: Any) -> InboundResponse:
+        message = self.statement_message(channel, statement_key)
+        return await self.users.click_button(user, channel, message.ts,
+                                             f"positie.vote.{option}", **kwargs)
+
+    async def settle(self) -> None:
+        await self.adapter.drain()
+
+    def replies_to(self, user: str) -> list[str]:
+        return [m.text for m in self.emulator.ephemerals(user)]
+
+
+@asynccontextmanager
+async def slack_world(service: CampaignService, settings: Settings,
+                      *, rate_limits: bool = False) -> AsyncIterator[SlackWorld]:
+    async with SlackEmulator(rate_limits=rate_limits) as emulator:
+        for channel in CHANNELS:
+            emulator.add_channel(channel, channel.lower())
+        client = build_client(token=settings.slack.bot_token, base_url=emulator.base_url,
+                              retries=settings.slack.retries)
+        adapter = SlackAdapter(service=service, settings=settings.slack, client=client)
+        service.gateways["slack"] = adapter.gateway
+        port = await adapter.start(host="127.0.0.1", port=0)
+        try:
+            async with SlackUserClient(bot_url=f"http://127.0.0.1:{port}/slack/events",
+                                       signing_secret=SIGNING_SECRET,
+                                       emulator=emulator) as users:
+                yield SlackWorld(emulator=emulator, adapter=adapter, users=users,
+                                 service=service)
+        finally:
+            await adapter.stop()
