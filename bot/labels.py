@@ -9,7 +9,6 @@ from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.texts import Texts
 
 
-
 def N_(message: str) -> str:
     """Marks a text for the catalogue where it is translated later (pybabel -k N_)."""
     return message

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.campaigns import import_catalogue, sync_settings
 from bot.catalogue import load_catalogue
 from bot.clock import FixedClock
-from bot.campaigns import import_catalogue, sync_settings
 from bot.service import CampaignService
 from bot.store.db import Database
 from tests import databases

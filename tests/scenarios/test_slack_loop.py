@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import AsyncIterator
 
@@ -146,7 +147,7 @@ async def test_live_tally_counts_only_from_k_and_is_batched(world: SlackWorld) -
     await world.settle()
     updates = world.emulator.calls_to("chat.update")
     assert 1 <= len(updates) < 29  # fewer edits than clicks ...
-    gaps = [b.at - a.at for a, b in zip(updates, updates[1:], strict=False)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
     assert all(gap >= 0.04 for gap in gaps), gaps  # ... and never more than one per interval
     final = str(world.statement_message("C0MIXED001", S).blocks)
     assert "Tussenstand (29 antwoorden)" in final and "eens 2" in final
@@ -157,7 +158,8 @@ async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
     await world.service.open(S)
     for n, option in enumerate(["eens"] * 3 + ["oneens"] * 3):
         await world.click(f"R{n}", S, option, channel="C0RIJK0001")
-    await world.click("G1", S, "eens")  # onbekend, a single person: never shown
+    for n in range(3):  # three people of unknown layer: shown as such
+        await world.click(f"G{n}", S, "eens")
     await world.settle()
     report = await world.service.publish_digest(period="2026-W48")
     assert report.posted == 2
@@ -166,8 +168,8 @@ async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
     [digest] = [m for m in world.emulator.messages("C0RIJK0001") if m.blocks[0]["type"] ==
                 "header"]
     text = str(digest.blocks)
-    assert "Rijk (6): 50%" in text
-    assert "Onbekende laag" in text and "te weinig antwoorden" in text
+    assert "Rijk (6): 50% eens" in text
+    assert "Onbekende laag (3): 100% eens" in text and "Alle lagen (9): 67% eens" in text
     assert digest.text.startswith("Samenvatting")  # plain-text fallback
 
 
