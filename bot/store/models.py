@@ -180,3 +180,46 @@ class DigestRun(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class JobRun(Base):
+    """One scheduled run (open, close, remind, digest) of a campaign at one slot.
+
+    The constraint lets only one process claim a slot; a claimed slot that never finished
+    (a crash) is taken over after a lease.
+    """
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("campaign_id", "job", "slot"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    job: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[str] = mapped_column(String(64))  # the scheduled moment, ISO 8601 in UTC
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    detail: Mapped[str | None] = mapped_column(String(300))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderSent(Base):
+    """One private nudge per participant per statement, at most."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("statement_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DigestSnapshot(Base):
+    """The aggregate as a digest showed it, so the next digest can say what moved."""
+
+    __tablename__ = "digest_snapshots"
+    __table_args__ = (UniqueConstraint("campaign_id", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    period: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
