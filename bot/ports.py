@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.document import Document
-from bot.domain import StatementView
+from bot.domain import Identity, StatementView
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,14 @@ class ChannelTarget:
 class PostRef:
     message_ref: str
     poll_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateTarget:
+    """A person to message privately (reminders)."""
+
+    identity: Identity
+    private_chat_id: str | None = None  # Telegram: the chat where they started the bot
 
 
 class ChannelUnavailable(Exception):
@@ -48,6 +56,12 @@ class ChatGateway(Protocol):
 
     async def post_digest(self, channel: ChannelTarget, digest: Document,
                           chart_png: bytes | None) -> None:
+        ...
+
+    async def send_private(self, target: PrivateTarget, text: str,
+                           statement: StatementView | None) -> None:
+        """A private message, with the statement's answer buttons when given. Raises
+        ChannelUnavailable when the person cannot be reached privately."""
         ...
 
 

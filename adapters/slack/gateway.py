@@ -7,10 +7,16 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import document_messages, statement_blocks
+from adapters.slack.blocks import document_messages, statement_blocks, text_section
 from bot.document import Document
 from bot.domain import StatementView
-from bot.ports import ChannelTarget, ChannelUnavailable, DeliveryFailed, PostRef
+from bot.ports import (
+    ChannelTarget,
+    ChannelUnavailable,
+    DeliveryFailed,
+    PostRef,
+    PrivateTarget,
+)
 from bot.service import CampaignService
 
 log = logging.getLogger(__name__)
@@ -57,6 +63,22 @@ class SlackGateway:
             await self._call(channel, "files_upload_v2", channel=channel.external_id,
                              content=chart_png, filename="positie-samenvatting.png",
                              title=digest.title)
+
+    async def send_private(self, target: PrivateTarget, text: str,
+                           statement: StatementView | None) -> None:
+        """A DM from the bot (conversations.open, then chat.postMessage)."""
+        user = target.identity.user_id
+        try:
+            opened = await self._client.conversations_open(users=user)
+        except SlackApiError as exc:
+            raise ChannelUnavailable(str(exc.response.get("error"))) from exc
+        dm = ChannelTarget(id=0, external_id=str(opened["channel"]["id"]),
+                           answer_mode="buttons")
+        blocks: list[dict[str, object]] = [text_section(text)]
+        if statement is not None:
+            blocks = [text_section(text), *(await self.statement_blocks(statement))[1:]]
+        await self._call(dm, "chat_postMessage", channel=dm.external_id, text=text,
+                         blocks=blocks)
 
     async def _call(self, target: ChannelTarget, method: str,
                     **kwargs: object) -> dict[str, object]:
