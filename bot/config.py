@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
+from bot.schedule import ScheduleSettings, schedule_problems
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="helemaal_eens", value=2),
@@ -115,6 +116,8 @@ class SlackSettings(_Frozen):
     live_tally: bool = True
     tally_interval_seconds: float = Field(default=5.0, ge=0)
     retries: int = Field(default=3, ge=0, le=10)
+    # Slack user ids of the krachtteam: only they may pause and resume the campaign.
+    admins: tuple[str, ...] = ()
     channels: tuple[SlackChannelSettings, ...] = ()
 
 
@@ -145,6 +148,8 @@ class Settings(_Frozen):
     database: DatabaseSettings = DatabaseSettings()
     slack: SlackSettings = SlackSettings()
     telegram: TelegramSettings = TelegramSettings()
+    # None: nothing happens by itself; admins open statements and post digests by hand.
+    schedule: ScheduleSettings | None = None
     # Directory of the config file: relative paths inside it are resolved against this.
     base_dir: Path = Path(".")
 
@@ -196,7 +201,7 @@ def _describe(path: Path, exc: ValidationError) -> str:
         elif error["type"] == "missing":
             hint = "required key is missing; add it (see config.example.toml)"
         else:
-            hint = f"{error['msg']} (got {value!r})"
+            hint = f"{error['msg'].removeprefix('Value error, ')} (got {value!r})"
         lines.append(f"  - {key}: {hint}")
     return "\n".join(lines)
 
@@ -212,7 +217,7 @@ def _known_keys() -> list[str]:
     models: list[type[BaseModel]] = [Settings, CampaignSettings, LayerSettings,
                                      ScaleOptionSettings, DatabaseSettings, SlackSettings,
                                      SlackChannelSettings, TelegramSettings,
-                                     TelegramChatSettings]
+                                     TelegramChatSettings, ScheduleSettings]
     return sorted({name for model in models for name in model.model_fields})
 
 
@@ -250,6 +255,21 @@ def _check_semantics(path: Path, settings: Settings) -> None:
     if statements is not None and not statements.is_file():
         problems.append(f"campaign.statements_file: {statements} does not exist; "
                         "fix the path (relative to the config file)")
+    if settings.schedule is not None:
+        problems += schedule_problems(settings.schedule, settings.campaign.timezone,
+                                      _statement_keys(settings))
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in the configuration:\n"
                           + "\n".join(f"  - {p}" for p in problems))
+
+
+def _statement_keys(settings: Settings) -> list[str] | None:
+    """Keys of the statements file, read only when schedule.order lists keys to check."""
+    from bot.catalogue import load_catalogue  # here: bot.catalogue imports this module
+
+    path = settings.statements_path()
+    if settings.schedule is None or settings.schedule.order == "catalogue" or path is None:
+        return None
+    if not path.is_file():
+        return None  # reported above as a missing statements_file
+    return load_catalogue(path).statement_keys()

@@ -13,6 +13,8 @@ from bot.document import Bullets, Document, Paragraph, Section
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.highlights import most_consensus, most_divergence
 from bot.labels import layer_label, percent, signed
+from bot.momentum import Momentum
+from bot.momentum_text import with_momentum
 from bot.privacy import VisibleStatement, apply_threshold
 from bot.texts import Texts
 
@@ -25,7 +27,8 @@ class DigestContext:
     now: datetime
 
 
-def build_digest(aggregate: CampaignAggregate, ctx: DigestContext) -> Document:
+def build_digest(aggregate: CampaignAggregate, ctx: DigestContext,
+                 momentum: Momentum | None = None) -> Document:
     t, k = ctx.texts, ctx.campaign.privacy_threshold
     visible = [apply_threshold(s, k) for s in aggregate.statements]
     people = sum(aggregate.participants_by_layer.values())
@@ -33,12 +36,13 @@ def build_digest(aggregate: CampaignAggregate, ctx: DigestContext) -> Document:
     intro = t.gettext(
         "{people} participants took {positions} positions on {statements} statements.",
         people=people, positions=positions, statements=len(visible))
+    sections = (*_theme_sections(visible, ctx), _participation_section(aggregate, ctx))
     return Document(
         title=t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
                         date=format_date(ctx.now.date(), format="long", locale=t.language)),
         intro=intro,
         highlights=_highlights(visible, ctx),
-        sections=(*_theme_sections(visible, ctx), _participation_section(aggregate, ctx)),
+        sections=sections if momentum is None else with_momentum(sections, momentum, ctx),
         footer=t.gettext(
             "Positions of fewer than {k} people per layer are not shown. "
             "Nobody's individual position is shared.", k=k),

@@ -89,6 +89,7 @@ class PositionResult:
     reason: RefusalReason | None = None
     needs_layer: bool = False
     layer: str = UNKNOWN_LAYER
+    statement_text: str | None = None  # for the confirmation, saves a query
 
     @property
     def counted(self) -> bool:

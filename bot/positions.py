@@ -1,15 +1,19 @@
-"""Record a position: one current position per participant per statement.
+"""Record positions: one current position per participant per statement.
 
-The latest event time wins, and a redelivered request (same delivery id) changes nothing,
-also when two processes receive it at once: both rules live in database constraints.
+The latest event time wins and a redelivered request (same delivery id) changes nothing, also
+when two processes receive it at once: both rules live in database constraints. Votes are
+applied in batches with set-based SQL (a handful of statements per batch, not per vote), so
+concurrent clicks share one transaction; see bot.position_writer for the group commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import and_, delete, or_, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import (
     UNKNOWN_LAYER,
@@ -20,9 +24,7 @@ from bot.domain import (
     RefusalReason,
     StatementState,
 )
-from bot.participants import apply_layer, ensure_participant
-from bot.store.db import Database
-from bot.store.models import Channel, Position, PositionEvent, Statement
+from bot.store.models import Participant, Position, PositionEvent, Statement
 from bot.store.upsert import insert_for
 
 
@@ -36,72 +38,189 @@ class Vote:
     channel_id: str | None = None  # where it was cast, for the channel's default layer
 
 
-async def record_position(db: Database, *, campaign_id: str, vote: Vote,
-                          option_keys: frozenset[str], now: datetime) -> PositionResult:
-    key = vote.statement_key
-    if vote.option_key is not None and vote.option_key not in option_keys:
-        return PositionResult(Outcome.REFUSED, key, vote.option_key,
-                              reason=RefusalReason.UNKNOWN_OPTION)
-    async with db.transaction() as session:
-        statement = (await session.execute(
-            select(Statement.id, Statement.state, Statement.text_version)
-            .where(Statement.campaign_id == campaign_id, Statement.key == key))).first()
-        if statement is None:
-            return PositionResult(Outcome.REFUSED, key, reason=RefusalReason.UNKNOWN_STATEMENT)
-        if statement.state != StatementState.OPEN:
-            return PositionResult(Outcome.REFUSED, key, reason=RefusalReason.NOT_OPEN)
-        participant = await ensure_participant(session, db.dialect, vote.who, now=now)
-        if participant.layer == UNKNOWN_LAYER and vote.channel_id is not None:
-            default = await session.scalar(select(Channel.default_layer).where(
-                Channel.campaign_id == campaign_id, Channel.platform == vote.who.platform,
-                Channel.external_id == vote.channel_id))
-            if default:
-                participant = await apply_layer(session, participant, default,
-                                                LayerSource.CHANNEL)
-        inserted = await session.scalar(
-            insert_for(db.dialect, PositionEvent)
-            .values(delivery_id=vote.delivery_id, statement_id=statement.id,
-                    participant_id=participant.id, option_key=vote.option_key,
-                    text_version=statement.text_version, event_time=vote.event_time,
-                    recorded_at=now)
-            .on_conflict_do_nothing(index_elements=["delivery_id"])
-            .returning(PositionEvent.id))
-        layer = participant.layer
+@dataclass(slots=True)
+class _Current:
+    option: str | None  # None: no position (never given, or withdrawn)
+    event_time: float
+    changes: int = 0
+    dirty: bool = False
 
-        def result(outcome: Outcome, option: str | None) -> PositionResult:
-            return PositionResult(outcome, key, option, layer=layer,
-                                  needs_layer=layer == UNKNOWN_LAYER)
 
-        if inserted is None:
-            return result(Outcome.DUPLICATE, vote.option_key)
-        current = (await session.execute(
-            select(Position.option_key, Position.event_time).where(
-                Position.statement_id == statement.id,
-                Position.participant_id == participant.id))).first()
-        if current is not None and current.event_time >= vote.event_time:
-            return result(Outcome.UNCHANGED, current.option_key)
-        if vote.option_key is None:
-            await session.execute(delete(Position).where(
-                Position.statement_id == statement.id, Position.participant_id == participant.id,
-                Position.event_time < vote.event_time))
-            return result(Outcome.WITHDRAWN, None)
-        insert = insert_for(db.dialect, Position).values(
-            statement_id=statement.id, participant_id=participant.id, layer=participant.layer,
-            option_key=vote.option_key, event_time=vote.event_time, changes=0, updated_at=now)
-        changed = Position.option_key != insert.excluded.option_key
+# Core tables, not ORM entities: executemany with one cached statement per batch shape.
+PARTICIPANTS = Participant.__table__
+EVENTS = PositionEvent.__table__
+POSITIONS = Position.__table__
+
+ChannelDefaults = Mapping[tuple[str, str], str]  # (platform, channel id) -> layer
+
+
+async def apply_votes(session: AsyncSession, dialect: str, *, campaign_id: str,
+                      votes: Sequence[Vote], option_keys: frozenset[str],
+                      channel_defaults: ChannelDefaults, now: datetime) -> list[PositionResult]:
+    """Apply `votes` in order inside the caller's transaction; one result per vote."""
+    results: list[PositionResult | None] = [None] * len(votes)
+    statements = await _statements(session, campaign_id, {v.statement_key for v in votes})
+    accepted: list[int] = []
+    seen_deliveries: set[str] = set()
+    for i, vote in enumerate(votes):
+        statement = statements.get(vote.statement_key)
+        reason = (RefusalReason.UNKNOWN_OPTION
+                  if vote.option_key is not None and vote.option_key not in option_keys
+                  else RefusalReason.UNKNOWN_STATEMENT if statement is None
+                  else RefusalReason.NOT_OPEN if statement.state != StatementState.OPEN
+                  else None)
+        if reason is not None:
+            results[i] = PositionResult(Outcome.REFUSED, vote.statement_key, vote.option_key,
+                                        reason=reason)
+        elif vote.delivery_id in seen_deliveries:
+            results[i] = PositionResult(Outcome.DUPLICATE, vote.statement_key, vote.option_key)
+        else:
+            seen_deliveries.add(vote.delivery_id)
+            accepted.append(i)
+    if not accepted:
+        return [r for r in results if r is not None]
+    people = await _participants(session, dialect, [votes[i] for i in accepted],
+                                 channel_defaults, now)
+    fresh = await _insert_events(session, dialect, [votes[i] for i in accepted], statements,
+                                 people, now)
+    pairs = {(statements[votes[i].statement_key].id, people[votes[i].who][0]) for i in accepted}
+    current = await _current_positions(session, pairs)
+    for i in accepted:
+        vote = votes[i]
+        statement = statements[vote.statement_key]
+        participant_id, layer = people[vote.who]
+        if vote.delivery_id not in fresh:
+            results[i] = _result(Outcome.DUPLICATE, vote, vote.option_key, layer, statement)
+            continue
+        pair = (statement.id, participant_id)
+        state = current.setdefault(pair, _Current(option=None, event_time=float("-inf")))
+        results[i] = _result(_apply(state, vote), vote, state.option, layer, statement)
+    await _write(session, dialect, current, {pid: layer for pid, layer in people.values()},
+                 now)
+    return [r for r in results if r is not None]
+
+
+def _apply(state: _Current, vote: Vote) -> Outcome:
+    """Advance one pair's state by one vote; last event time wins."""
+    if state.event_time >= vote.event_time:
+        return Outcome.UNCHANGED
+    before = state.option
+    state.event_time, state.option, state.dirty = vote.event_time, vote.option_key, True
+    if vote.option_key is None:
+        return Outcome.WITHDRAWN
+    if before is None:
+        return Outcome.RECORDED
+    if before == vote.option_key:
+        return Outcome.UNCHANGED
+    state.changes += 1
+    return Outcome.CHANGED
+
+
+def _result(outcome: Outcome, vote: Vote, option: str | None, layer: str,
+            statement: _StatementRow) -> PositionResult:
+    return PositionResult(outcome, vote.statement_key, option, layer=layer,
+                          needs_layer=layer == UNKNOWN_LAYER, statement_text=statement.text)
+
+
+@dataclass(frozen=True, slots=True)
+class _StatementRow:
+    id: int
+    state: str
+    text_version: int
+    text: str
+
+
+async def _statements(session: AsyncSession, campaign_id: str,
+                      keys: set[str]) -> dict[str, _StatementRow]:
+    rows = await session.execute(
+        select(Statement.key, Statement.id, Statement.state, Statement.text_version,
+               Statement.text)
+        .where(Statement.campaign_id == campaign_id, Statement.key.in_(keys)))
+    return {r.key: _StatementRow(r.id, r.state, r.text_version, r.text) for r in rows}
+
+
+async def _participants(session: AsyncSession, dialect: str, votes: list[Vote],
+                        channel_defaults: ChannelDefaults,
+                        now: datetime) -> dict[Identity, tuple[int, str]]:
+    """(id, layer) per identity; new people are created, with the channel's default layer."""
+    wanted = {v.who: channel_defaults.get((v.who.platform, v.channel_id or "")) for v in votes}
+    query = select(Participant.id, Participant.platform, Participant.workspace,
+                   Participant.user_id, Participant.layer, Participant.layer_source)
+    key = tuple_(Participant.platform, Participant.workspace, Participant.user_id)
+    idents = [(w.platform, w.workspace, w.user_id) for w in wanted]
+    found = {Identity(r.platform, r.workspace, r.user_id): r
+             for r in await session.execute(query.where(key.in_(idents)))}
+    missing = [w for w in wanted if w not in found]
+    if missing:
+        await session.execute(insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing(), [
+            {"platform": w.platform, "workspace": w.workspace, "user_id": w.user_id,
+             "layer": wanted[w] or UNKNOWN_LAYER,
+             "layer_source": LayerSource.CHANNEL if wanted[w] else LayerSource.UNKNOWN,
+             "reminders_opt_out": False, "first_seen_at": now} for w in missing])
+        found |= {Identity(r.platform, r.workspace, r.user_id): r
+                  for r in await session.execute(query.where(key.in_(
+                      [(w.platform, w.workspace, w.user_id) for w in missing])))}
+    people: dict[Identity, tuple[int, str]] = {}
+    for who, default in wanted.items():
+        row = found[who]
+        layer = row.layer
+        if layer == UNKNOWN_LAYER and default:
+            # Someone known before, voting for the first time in a channel with a default.
+            await session.execute(update(Participant).where(
+                Participant.id == row.id, Participant.layer_source == LayerSource.UNKNOWN)
+                .values(layer=default, layer_source=LayerSource.CHANNEL))
+            await session.execute(update(Position).where(Position.participant_id == row.id)
+                                  .values(layer=default))
+            layer = default
+        people[who] = (row.id, layer)
+    return people
+
+
+async def _insert_events(session: AsyncSession, dialect: str, votes: list[Vote],
+                         statements: Mapping[str, _StatementRow],
+                         people: Mapping[Identity, tuple[int, str]], now: datetime) -> set[str]:
+    """Insert one event per delivery; returns the delivery ids that were new."""
+    inserted = await session.execute(
+        insert_for(dialect, EVENTS).on_conflict_do_nothing(index_elements=["delivery_id"])
+        .returning(EVENTS.c.delivery_id),
+        [{"delivery_id": v.delivery_id, "statement_id": statements[v.statement_key].id,
+          "participant_id": people[v.who][0], "option_key": v.option_key,
+          "text_version": statements[v.statement_key].text_version,
+          "event_time": v.event_time, "recorded_at": now} for v in votes])
+    return set(inserted.scalars())
+
+
+async def _current_positions(session: AsyncSession,
+                             pairs: set[tuple[int, int]]) -> dict[tuple[int, int], _Current]:
+    rows = await session.execute(
+        select(Position.statement_id, Position.participant_id, Position.option_key,
+               Position.event_time)
+        .where(tuple_(Position.statement_id, Position.participant_id).in_(list(pairs))))
+    return {(r.statement_id, r.participant_id): _Current(r.option_key, r.event_time)
+            for r in rows}
+
+
+async def _write(session: AsyncSession, dialect: str, current: dict[tuple[int, int], _Current],
+                 layers: Mapping[int, str], now: datetime) -> None:
+    changed = [(pair, s) for pair, s in current.items() if s.dirty]
+    upserts = [(pair, s) for pair, s in changed if s.option is not None]
+    withdrawals = [(pair, s) for pair, s in changed if s.option is None]
+    if upserts:
+        insert = insert_for(dialect, POSITIONS)
         await session.execute(insert.on_conflict_do_update(
             index_elements=["statement_id", "participant_id"],
             set_={"option_key": insert.excluded.option_key,
                   "event_time": insert.excluded.event_time,
                   "layer": insert.excluded.layer,
                   "updated_at": insert.excluded.updated_at,
-                  "changes": Position.changes + case((changed, 1), else_=0)},
+                  "changes": POSITIONS.c.changes + insert.excluded.changes},
             # Another process may have stored a newer event since we read: it wins.
-            where=Position.event_time < insert.excluded.event_time))
-        if current is None:
-            outcome = Outcome.RECORDED
-        elif current.option_key == vote.option_key:
-            outcome = Outcome.UNCHANGED
-        else:
-            outcome = Outcome.CHANGED
-        return result(outcome, vote.option_key)
+            where=POSITIONS.c.event_time < insert.excluded.event_time),
+            [{"statement_id": sid, "participant_id": pid, "layer": layers[pid],
+              "option_key": s.option, "event_time": s.event_time, "changes": s.changes,
+              "updated_at": now} for (sid, pid), s in upserts])
+    if withdrawals:
+        await session.execute(delete(Position).where(or_(*(
+            and_(Position.statement_id == sid, Position.participant_id == pid,
+                 Position.event_time < s.event_time) for (sid, pid), s in withdrawals))))
+

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.aggregation import aggregate_campaign
+from bot.aggregation import CampaignAggregate, aggregate_campaign
 from bot.config import Settings
 from bot.digest import DigestContext, build_digest
 from bot.digests import DigestReport, post_digest
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
 from bot.labels import layer_label, option_label
+from bot.momentum import compute_momentum
 from bot.participants import set_layer
+from bot.pause import is_paused, set_paused
 from bot.ports import ChatGateway, Clock
-from bot.positions import Vote, record_position
+from bot.position_writer import PositionWriter
+from bot.positions import Vote
 from bot.privacy import tally_visible
 from bot.publishing import DeliveryReport, StatementNotFound, close_statement, open_statement
+from bot.reminders import set_reminders
 from bot.store.db import Database
 from bot.store.models import Participant, Position, Statement, Theme
 from bot.tally import tally_line
@@ -32,6 +38,13 @@ class OwnPosition:
     option_label: str
 
 
+@dataclass(frozen=True, slots=True)
+class DigestDraft:
+    document: Document
+    snapshot: dict[str, Any]  # saved once the digest is posted, for the next one's momentum
+    aggregate: CampaignAggregate  # for the chart, so it needs no second aggregation
+
+
 class CampaignService:
     def __init__(self, *, db: Database, settings: Settings, clock: Clock) -> None:
         self.db = db
@@ -41,6 +54,8 @@ class CampaignService:
         self.scale: tuple[ScaleOption, ...] = settings.campaign.scale_options()
         self._option_keys = frozenset(o.key for o in self.scale)
         self.gateways: dict[str, ChatGateway] = {}
+        self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
+                                     option_keys=self._option_keys, now=clock.now)
 
     # -- texts and labels -------------------------------------------------------------
     def texts(self, language: str | None = None) -> Texts:
@@ -93,9 +108,12 @@ class CampaignService:
                                      key=key, view=view, now=self.clock.now())
 
     # -- positions and layers -----------------------------------------------------------
+    async def aclose(self) -> None:
+        """Stop background work (the position writer); the database stays open."""
+        await self.writer.close()
+
     async def record(self, vote: Vote) -> PositionResult:
-        return await record_position(self.db, campaign_id=self.campaign_id, vote=vote,
-                                     option_keys=self._option_keys, now=self.clock.now())
+        return await self.writer.record(vote)
 
     async def choose_layer(self, who: Identity, layer: str) -> str:
         return await set_layer(self.db, who, layer, known_layers=self.settings.campaign.layer_keys,
@@ -135,10 +153,18 @@ class CampaignService:
 
     # -- digest -------------------------------------------------------------------------
     async def digest(self, language: str | None = None) -> Document:
+        return (await self.digest_draft(language)).document
+
+    async def digest_draft(self, language: str | None = None) -> DigestDraft:
+        """The digest with what moved since the previous one, and the snapshot to save."""
         aggregate = await aggregate_campaign(self.db, self.campaign_id)
+        momentum = await compute_momentum(
+            self.db, self.campaign_id, now=self.clock.now(), aggregate=aggregate,
+            scale=self.scale, privacy_threshold=self.settings.campaign.privacy_threshold)
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
-        return build_digest(aggregate, ctx)
+        return DigestDraft(build_digest(aggregate, ctx, momentum=momentum), momentum.snapshot,
+                           aggregate)
 
     async def publish_digest(self, *, period: str, chart_png: bytes | None = None,
                              document: Document | None = None) -> DigestReport:
@@ -147,5 +173,26 @@ class CampaignService:
                                  period=period, document=document, chart_png=chart_png,
                                  now=self.clock.now())
 
+    async def digest_chart(self, language: str | None = None, *,
+                           aggregate: CampaignAggregate | None = None) -> bytes:
+        """The digest's chart as PNG; pass the digest's aggregate to avoid a second query."""
+        from bot.chart import render_chart  # matplotlib takes a second to import: only here
+
+        aggregate = aggregate or await aggregate_campaign(self.db, self.campaign_id)
+        # Drawing is CPU-bound for a good part of a second: keep it off the event loop.
+        return await asyncio.to_thread(render_chart, aggregate, campaign=self.settings.campaign,
+                                       scale=self.scale, texts=self.texts(language))
+
     def platform_gateways(self) -> Mapping[str, ChatGateway]:
         return self.gateways
+
+    # -- reminders and pausing ------------------------------------------------------------
+    async def set_reminders(self, who: Identity, on: bool) -> None:
+        await set_reminders(self.db, who, on, now=self.clock.now())
+
+    async def set_paused(self, paused: bool) -> bool:
+        """Pause or resume the campaign's schedule; False when it already was so."""
+        return await set_paused(self.db, self.campaign_id, paused)
+
+    async def is_paused(self) -> bool:
+        return await is_paused(self.db, self.campaign_id)

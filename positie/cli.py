@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -166,8 +167,14 @@ def digest_command(
     config: ConfigOption = DEFAULT_CONFIG,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print it; post nothing.")] = False,
     language: Annotated[str | None, typer.Option("--lang", help="nl or en.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Also write samenvatting.txt and samenvatting.png (the chart) here.")]
+    = None,
 ) -> None:
-    """Build the digest and post it to the digest channels (or print it with --dry-run)."""
+    """Build the digest and post it with its chart to the digest channels.
+
+    With --dry-run nothing is posted: the text is printed, or with --out written to files.
+    """
     from bot.render_text import render_text
     from positie.wiring import build_runtime
 
@@ -177,11 +184,22 @@ def digest_command(
         runtime = await build_runtime(settings, with_adapters=not dry_run)
         try:
             document = await runtime.service.digest(language)
+            wants_chart = out is not None or not dry_run
+            chart = await runtime.service.digest_chart(language) if wants_chart else None
+            if out is not None and chart is not None:
+                out.mkdir(parents=True, exist_ok=True)
+                (out / "samenvatting.txt").write_text(render_text(document) + "\n",
+                                                      encoding="utf-8")
+                (out / "samenvatting.png").write_bytes(chart)
+                typer.echo(f"written to {out / 'samenvatting.txt'}")
+                typer.echo(f"written to {out / 'samenvatting.png'}")
             if dry_run:
-                typer.echo(render_text(document))
+                if out is None:
+                    typer.echo(render_text(document))
                 return
             period = "manual-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            report = await runtime.service.publish_digest(period=period, document=document)
+            report = await runtime.service.publish_digest(period=period, document=document,
+                                                          chart_png=chart)
             typer.echo(f"digest posted to {report.posted} channel(s), {report.failed} failed")
         finally:
             await runtime.close()
@@ -219,3 +237,58 @@ def export_command(
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"written to {output}")
+
+
+def _set_paused(config: Path, paused: bool) -> None:
+    from bot.pause import pause_reply
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> str:
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            changed = await runtime.service.set_paused(paused)
+            return pause_reply(paused, changed, runtime.service.texts())
+        finally:
+            await runtime.close()
+
+    typer.echo(run(work))
+
+
+@app.command("pause")
+def pause_command(config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Pause the campaign: scheduled openings, closings, reminders and digests stop."""
+    _set_paused(config, True)
+
+
+@app.command("resume")
+def resume_command(config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Resume a paused campaign; runs missed meanwhile are not made up."""
+    _set_paused(config, False)
+
+
+@app.command("schedule")
+def schedule_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    count: Annotated[int, typer.Option(help="How many coming moments per job.")] = 3,
+) -> None:
+    """Show when statements open, reminders go out and digests are posted next."""
+    from bot.clock import SystemClock
+    from bot.schedule import format_duration
+    from scheduling import job_specs
+    from scheduling.slots import next_slots
+
+    settings = settings_from(config)
+    schedule = settings.schedule
+    if schedule is None or not schedule.enabled:
+        typer.echo("no [schedule] enabled in the configuration; see config.example.toml")
+        return
+    timezone = settings.campaign.timezone
+    now = SystemClock().now()
+    for spec in job_specs(schedule, timezone):
+        moments = next_slots(spec.trigger, after=now, timezone=timezone, count=count)
+        typer.echo(f"{spec.name}: " + ", ".join(
+            m.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M") for m in moments))
+    typer.echo(f"statements stay open {format_duration(schedule.open_for)}; catch-up window "
+               f"{format_duration(schedule.misfire_grace)}; times in {timezone}")

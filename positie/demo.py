@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from adapters.slack import SlackAdapter
-from adapters.slack.client import build_client
 from bot.config import Settings
 from bot.render_text import render_text
 from emulators.slack import SlackEmulator, SlackUserClient
@@ -61,10 +60,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             for channel in settings.slack.channels:
                 emulator.add_channel(channel.id, channel.id.lower())
             runtime = await build_runtime(settings, with_adapters=False)
-            client = build_client(token=settings.slack.bot_token, base_url=emulator.base_url,
-                                  retries=settings.slack.retries)
-            adapter = SlackAdapter(service=runtime.service, settings=settings.slack,
-                                   client=client)
+            adapter = SlackAdapter(service=runtime.service, settings=settings.slack)
             runtime.slack = adapter
             runtime.service.gateways["slack"] = adapter.gateway
             port = await adapter.start(host="127.0.0.1", port=0)

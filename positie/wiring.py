@@ -16,6 +16,7 @@ from bot.ports import Clock
 from bot.service import CampaignService
 from bot.store.db import Database
 from bot.store.migrate import upgrade
+from scheduling import CampaignScheduler
 
 log = logging.getLogger("positie")
 
@@ -26,11 +27,15 @@ class Runtime:
     db: Database
     service: CampaignService
     slack: SlackAdapter | None = None
+    scheduler: CampaignScheduler | None = None
     started: list[str] = field(default_factory=list)
 
     async def close(self) -> None:
+        if self.scheduler is not None:  # first: no job may start on a closing runtime
+            await self.scheduler.stop()
         if self.slack is not None:
             await self.slack.stop()
+        await self.service.aclose()
         await self.db.dispose()
 
 
@@ -71,7 +76,19 @@ async def run_until_stopped(settings: Settings) -> None:
             await runtime.service.open(key)  # delivers posts still pending from earlier
         if not runtime.service.gateways:
             log.warning("no platform is enabled: set slack.enabled or telegram.enabled")
+        runtime.scheduler = scheduler_for(runtime)
+        if runtime.scheduler is not None:
+            await runtime.scheduler.start()  # catches up missed runs before arming triggers
         await stop.wait()
         log.info("stopping")
     finally:
         await runtime.close()
+
+
+def scheduler_for(runtime: Runtime) -> CampaignScheduler | None:
+    schedule = runtime.settings.schedule
+    if schedule is None or not schedule.enabled:
+        log.info("no [schedule] enabled: statements and digests go out only by hand")
+        return None
+    return CampaignScheduler(service=runtime.service, schedule=schedule,
+                             clock=runtime.service.clock)

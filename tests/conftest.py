@@ -64,9 +64,12 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-async def service(db: Database, db_url: str, clock: FixedClock) -> CampaignService:
+async def service(db: Database, db_url: str,
+                  clock: FixedClock) -> AsyncIterator[CampaignService]:
     """A campaign with the example statements imported (all in draft)."""
     config = settings(db_url)
     await sync_settings(db, config)
     await import_catalogue(db, config.campaign.id, load_catalogue(EXAMPLE_STATEMENTS), now=T0)
-    return CampaignService(db=db, settings=config, clock=clock)
+    campaign = CampaignService(db=db, settings=config, clock=clock)
+    yield campaign
+    await campaign.aclose()

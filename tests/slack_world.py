@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import SlackAdapter
-from adapters.slack.client import build_client
 from bot.config import Settings
 from bot.service import CampaignService
 from emulators.slack import InboundResponse, Message, SlackEmulator, SlackUserClient
@@ -57,9 +56,8 @@ async def slack_world(service: CampaignService, settings: Settings,
     async with SlackEmulator(rate_limits=rate_limits) as emulator:
         for channel in CHANNELS:
             emulator.add_channel(channel, channel.lower())
-        client = build_client(token=settings.slack.bot_token, base_url=emulator.base_url,
-                              retries=settings.slack.retries)
-        adapter = SlackAdapter(service=service, settings=settings.slack, client=client)
+        slack = settings.slack.model_copy(update={"api_base_url": emulator.base_url})
+        adapter = SlackAdapter(service=service, settings=slack)
         service.gateways["slack"] = adapter.gateway
         port = await adapter.start(host="127.0.0.1", port=0)
         try:

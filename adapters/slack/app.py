@@ -8,10 +8,11 @@ import re
 from collections.abc import Coroutine, Hashable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
@@ -21,7 +22,9 @@ from bot import replies
 from bot.batching import Coalescer
 from bot.config import SlackSettings
 from bot.domain import PositionResult
+from bot.pause import admins_only, pause_reply
 from bot.positions import Vote
+from bot.reminders import reminders_reply
 from bot.service import CampaignService
 
 log = logging.getLogger(__name__)
@@ -29,13 +32,12 @@ EVENTS_PATH = "/slack/events"
 
 
 class SlackAdapter:
-    def __init__(self, *, service: CampaignService, settings: SlackSettings,
-                 client: AsyncWebClient | None = None) -> None:
+    def __init__(self, *, service: CampaignService, settings: SlackSettings) -> None:
         self.service = service
         self.settings = settings
-        self.client = client or build_client(token=settings.bot_token,
-                                             base_url=settings.api_base_url,
-                                             retries=settings.retries)
+        self._session = aiohttp.ClientSession()
+        self.client = build_client(token=settings.bot_token, base_url=settings.api_base_url,
+                                   retries=settings.retries, session=self._session)
         self.gateway = SlackGateway(client=self.client, service=service)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
@@ -50,26 +52,25 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
 
     # -- listeners ------------------------------------------------------------------
-    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
-                       respond: Any) -> None:
+    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         vote = vote_of(body, action)
         if vote is None:
             log.warning("ignored a malformed vote button value from Slack")
             return
         result = await self.service.record(vote)
-        self._background(self._confirm(respond, vote, result))
+        self._background(self._confirm(body.get("response_url"), vote, result))
         message = message_of(body)
         if result.counted and message and self.settings.live_tally:
             self._tally.touch((*message, vote.statement_key))
 
-    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
-                        respond: Any) -> None:
+    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         texts = self.service.texts()
         layer = await self.service.choose_layer(identity_of(body), str(action.get("value")))
         reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
-        self._background(respond(text=reply, response_type="ephemeral", replace_original=True))
+        self._background(self._respond(body.get("response_url"), text=reply,
+                                       replace_original=True))
 
     async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
         texts = self.service.texts()
@@ -81,24 +82,44 @@ class SlackAdapter:
         elif word in ("mijn", "mine"):
             own = await self.service.own_positions(identity_of(command), texts)
             await ack(text=replies.own_positions(own, texts))
+        elif word in ("stop", "start"):
+            await self.service.set_reminders(identity_of(command), on=word == "start")
+            await ack(text=reminders_reply(word == "start", texts))
+        elif word in ("pauze", "pause", "hervat", "resume"):
+            await ack(text=await self._pause(command, word in ("pauze", "pause")))
         else:
             await ack(text=replies.help_text(texts, texts.gettext(
                 "/positie laag (your layer of government) · /positie mijn (your own "
-                "positions) · /positie help")))
+                "positions) · /positie stop or start (private reminders) · /positie help")))
+
+    async def _pause(self, command: dict[str, Any], paused: bool) -> str:
+        """Pause or resume the schedule: admins listed in slack.admins only."""
+        texts = self.service.texts()
+        if identity_of(command).user_id not in self.settings.admins:
+            return admins_only(texts)
+        return pause_reply(paused, await self.service.set_paused(paused), texts)
 
     # -- background work --------------------------------------------------------------
-    async def _confirm(self, respond: Any, vote: Vote, result: PositionResult) -> None:
+    async def _confirm(self, response_url: str | None, vote: Vote,
+                       result: PositionResult) -> None:
         texts = self.service.texts()
-        try:
-            statement = (await self.service.statement_view(vote.statement_key)).text
-        except LookupError:
-            statement = vote.statement_key
-        reply = replies.vote_reply(result, statement, self.service, texts)
+        reply = replies.vote_reply(result, result.statement_text or vote.statement_key,
+                                   self.service, texts)
         blocks = [text_section(reply)]
         if result.needs_layer and result.counted:
             blocks.append(layer_buttons(self.service.layer_choices(texts)))
-        await respond(text=reply, blocks=blocks, response_type="ephemeral",
-                      replace_original=False)
+        await self._respond(response_url, text=reply, blocks=blocks, replace_original=False)
+
+    async def _respond(self, response_url: str | None, **message: Any) -> None:
+        """An ephemeral answer to the person who clicked, through the click's response_url
+        (on the shared session: bolt's `respond` would open a new one per reply)."""
+        if not response_url:
+            return
+        webhook = AsyncWebhookClient(url=response_url, session=self._session)
+        response = await webhook.send_dict({"response_type": "ephemeral", **message})
+        if response.status_code != 200:
+            log.warning("Slack refused a reply (HTTP %s: %s)", response.status_code,
+                        response.body)
 
     async def _refresh_tally(self, key: Hashable) -> None:
         channel, ts, statement_key = key  # type: ignore[misc]
@@ -153,3 +174,4 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self._session.close()

@@ -22,7 +22,11 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # SQLite has one writer. A single pooled connection queues transactions in-process
+        # instead of letting them collide in SQLite's busy handler (which sleeps and retries),
+        # or fail at once when a read transaction cannot upgrade to a write.
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1,
+                                     max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

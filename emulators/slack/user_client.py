@@ -22,6 +22,9 @@ from emulators.slack.state import Channel, Message, User
 USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 @dataclass(frozen=True, slots=True)
 class InboundResponse:
     """The bot's HTTP answer to an inbound request."""
@@ -89,6 +92,26 @@ class SlackUserClient:
     ) -> InboundResponse:
         """Click a button on a channel, DM or ephemeral message the emulator holds. `block_id`
         and `value` default to the button's own; passing them overrides (e.g. stale values)."""
+        body = self.click_body(user_id, channel_id, message_ts, action_id, block_id, value)
+        return await self.send_signed(
+            body,
+            content_type=FORM,
+            retry_num=retry_num,
+            retry_reason=retry_reason,
+            timestamp=timestamp,
+            signature_override=signature_override,
+        )
+
+    def click_body(
+        self,
+        user_id: str,
+        channel_id: str,
+        message_ts: str,
+        action_id: str,
+        block_id: str | None = None,
+        value: str | None = None,
+    ) -> str:
+        """The form body Slack sends for that click (benchmarks build these ahead of time)."""
         state = self.emulator.state
         channel = self._channel(channel_id)
         message = state.find_message(channel_id, message_ts)
@@ -115,15 +138,7 @@ class SlackUserClient:
             ),
             verification_token=self._verification_token,
         )
-        body = urlencode({"payload": json.dumps(payload)})
-        return await self.send_signed(
-            body,
-            content_type="application/x-www-form-urlencoded",
-            retry_num=retry_num,
-            retry_reason=retry_reason,
-            timestamp=timestamp,
-            signature_override=signature_override,
-        )
+        return urlencode({"payload": json.dumps(payload)})
 
     async def slash_command(
         self,

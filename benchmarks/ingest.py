@@ -1,0 +1,199 @@
+"""Ingest benchmark: positions per second through the whole Slack path.
+
+Signed block_actions over HTTP → bolt AsyncApp → record_position → commit (SQLite), at a
+fixed concurrency, against a bare AsyncApp that only acks, measured side by side in one run.
+The load generator and the Slack emulator run in a second process so the bot has its own core
+(on 2 cores: bot | emulator + load), as in production where Slack is elsewhere.
+
+    .venv/bin/python benchmarks/ingest.py [--clicks 6000] [--concurrency 20] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import re
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-signing-secret"
+FORM = "application/x-www-form-urlencoded"
+TOKEN = "xoxb-positie-emulator"
+CHANNEL = "C0BENCH001"
+
+
+# -- the load generator process: emulator + signed users ---------------------------------------
+def load_process(conn: Connection, clicks: int, concurrency: int) -> None:
+    asyncio.run(_load_main(conn, clicks, concurrency))
+
+
+async def _load_main(conn: Connection, clicks: int, concurrency: int) -> None:
+    from emulators.slack import SlackEmulator
+
+    async with SlackEmulator(bot_token=TOKEN, rate_limits=False) as emulator:
+        emulator.add_channel(CHANNEL, "bench")
+        conn.send(emulator.base_url)
+        while True:
+            order = await asyncio.to_thread(conn.recv)
+            if order is None:
+                return
+            conn.send(await _round(emulator, *order, clicks=clicks, concurrency=concurrency))
+
+
+async def _round(emulator: Any, bot_url: str, statement_key: str, tag: str, *, clicks: int,
+                 concurrency: int) -> tuple[float, list[float], int]:
+    from emulators.slack import SlackUserClient
+
+    message = next(m for m in emulator.messages(CHANNEL)
+                   if any(b.get("block_id") == f"positie.vote:{statement_key}"
+                          for b in m.blocks))
+    options = ["eens", "oneens", "neutraal", "helemaal_eens"]
+    async with SlackUserClient(bot_url=bot_url, signing_secret=SECRET, emulator=emulator,
+                               connection_limit=concurrency) as users:
+        # Bodies are built before the clock starts: the generator should not be the limit.
+        bodies = [users.click_body(f"U{tag}x{n}", CHANNEL, message.ts,
+                                   f"positie.vote.{options[n % len(options)]}")
+                  for n in range(clicks)]
+        pending = iter(bodies)
+        latencies: list[float] = []
+        failures = 0
+
+        async def worker() -> None:
+            nonlocal failures
+            for body in pending:
+                started = time.perf_counter()
+                response = await users.send_signed(body, content_type=FORM)
+                latencies.append(time.perf_counter() - started)
+                failures += response.status != 200
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - started, latencies, failures
+
+
+# -- the bot process (this one) -----------------------------------------------------------------
+async def serve_bare(port_holder: list[int], base_url: str) -> Any:
+    from aiohttp import web
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncApp
+
+    from adapters.slack.client import build_client
+
+    # The same client set-up as positie's, so both apps do the same auth.test once.
+    app = AsyncApp(signing_secret=SECRET, process_before_response=True,
+                   client=build_client(token=TOKEN, base_url=base_url, retries=3))
+
+    @app.action(re.compile(".*"))
+    async def only_ack(ack: Any) -> None:
+        await ack()
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    web_app = web.Application()
+    web_app.router.add_post("/slack/events", events)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port_holder.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+    return runner
+
+
+async def bot_main(args: argparse.Namespace) -> None:
+    from sqlalchemy import func, select
+
+    from adapters.slack import SlackAdapter
+    from bot.config import Settings
+    from bot.service import CampaignService
+    from bot.store.models import Position
+    from positie.wiring import build_runtime
+
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    loader = ctx.Process(target=load_process, args=(child, args.clicks, args.concurrency))
+    loader.start()
+    base_url = await asyncio.to_thread(parent.recv)
+    results: dict[str, list[tuple[float, list[float], int]]] = {"full": [], "bare": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.model_validate({
+            "campaign": {"id": "bench", "name": "Bench", "privacy_threshold": 3,
+                         "statements_file": str(ROOT / "statements.example.toml"),
+                         "layers": [{"key": "gemeente", "label_nl": "Gemeente",
+                                     "label_en": "Municipality"}]},
+            "database": {"url": f"sqlite+aiosqlite:///{tmp}/bench.db"},
+            "slack": {"enabled": True, "bot_token": TOKEN, "signing_secret": SECRET,
+                      "api_base_url": base_url, "live_tally": True,
+                      "tally_interval_seconds": 2.0,
+                      "channels": [{"id": CHANNEL, "default_layer": "gemeente"}]},
+            "base_dir": str(ROOT)})
+        runtime = await build_runtime(settings, with_adapters=False)
+        service: CampaignService = runtime.service
+        adapter = SlackAdapter(service=service, settings=settings.slack)
+        service.gateways["slack"] = adapter.gateway
+        full_port = await adapter.start(host="127.0.0.1", port=0)
+        bare_ports: list[int] = []
+        bare = await serve_bare(bare_ports, base_url)
+        keys = ["visie-rijk", "visie-gebied", "samen-een-loket", "samen-voorlopers",
+                "regels-experiment", "regels-afval"][: args.rounds]
+        for key in keys:
+            await service.open(key)
+        for round_no, key in enumerate(keys):
+            # Interleave the two so machine noise hits both alike.
+            for name, port in (("bare", bare_ports[0]), ("full", full_port)):
+                parent.send((f"http://127.0.0.1:{port}/slack/events", key, f"{name}{round_no}"))
+                results[name].append(await asyncio.to_thread(parent.recv))
+            await adapter.drain()
+        parent.send(None)
+        loader.join()
+        async with runtime.db.sessions() as session:
+            stored = await session.scalar(select(func.count()).select_from(Position))
+        await bare.cleanup()
+        await adapter.stop()
+        await runtime.close()
+    report(results, int(stored or 0), args)
+
+
+def report(results: dict[str, list[tuple[float, list[float], int]]], stored: int,
+           args: argparse.Namespace) -> None:
+    def rate(name: str) -> float:
+        return statistics.median(args.clicks / elapsed for elapsed, _, _ in results[name])
+
+    def pct(name: str, q: float) -> float:
+        latencies = sorted(x for _, lat, _ in results[name] for x in lat)
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+    full, bare = rate("full"), rate("bare")
+    failures = sum(f for name in results for _, _, f in results[name])
+    print(f"ingest benchmark: {args.clicks} signed clicks x {args.rounds} rounds, "
+          f"concurrency {args.concurrency}, SQLite (WAL)")
+    print(f"{'path':<38}{'median rate/s':>14}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'bare AsyncApp (ack only)':<38}{bare:>14.0f}{pct('bare', .5):>9.1f}"
+          f"{pct('bare', .99):>9.1f}")
+    print(f"{'positie (verify, record, commit, ack)':<38}{full:>14.0f}{pct('full', .5):>9.1f}"
+          f"{pct('full', .99):>9.1f}")
+    print(f"ratio positie / bare: {full / bare:.2f}")
+    print(f"positions stored: {stored} of {args.clicks * args.rounds} clicks; "
+          f"non-200 answers: {failures}")
+    print("targets: >= 1000 positions/s, ratio >= 0.5, p99 <= 100 ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=5000, help="clicks per round")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds (1..6), median taken")
+    asyncio.run(bot_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

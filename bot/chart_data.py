@@ -1,0 +1,175 @@
+"""What the digest chart shows, as plain values: the bars, labels and notes, no drawing.
+
+Each bar is one layer's respondents on one statement, in percent, centred on neutral:
+disagreeing options extend left of 0, agreeing options right, a neutral option (value 0)
+is split half and half across 0. Options without a value ("weet niet") are on no side of
+the scale, so they are not part of the diverging bar; they are reported apart (`apart`),
+drawn by the chart in a narrow column on the same percent scale, with a note saying so.
+Shares are of all the layer's respondents, so a bar plus its apart share is 100%.
+
+Privacy: only what `apply_threshold` lets through becomes a row; hidden layers are named
+(as the text digest does) and a note says layers were left out.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+from bot.aggregation import CampaignAggregate, Cell
+from bot.config import CampaignSettings
+from bot.domain import UNKNOWN_LAYER, ScaleOption
+from bot.labels import layer_label, option_label
+from bot.privacy import VisibleStatement, apply_threshold
+from bot.texts import Texts
+
+TOTAL_ROW = "*"
+TITLE_WIDTH = 92  # characters per line of a statement's title
+NEUTRAL_COLOUR = "#bdbdbd"  # RdBu's own midpoint is near-white and vanishes on white
+APART_COLOUR = "#737373"
+# ColorBrewer RdBu (colour-blind safe): disagree on the red side, agree on the blue side.
+_EXTREME, _MILD = 0.06, 0.36  # positions on the colormap, skipping the near-white centre
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    option_key: str
+    start: float  # left edge on the diverging axis, in percent
+    width: float  # percent of the row's respondents
+
+
+@dataclass(frozen=True, slots=True)
+class BarRow:
+    layer: str  # layer key, or TOTAL_ROW for all layers together
+    label: str
+    respondents: int
+    segments: tuple[Segment, ...]
+    disagree: float  # percent left of neutral (neutral not included)
+    agree: float  # percent right of neutral
+    apart: float  # percent for options without a value
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    statement_key: str
+    title: str  # wrapped: lines joined with "\n"
+    rows: tuple[BarRow, ...]
+    notes: tuple[str, ...]  # below the bars: the hidden total, the layers left out
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    option_key: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    title: str
+    panels: tuple[Panel, ...]
+    legend: tuple[LegendEntry, ...]  # diverging options, left to right, then apart options
+    apart_title: str  # heading of the apart column; "" when the scale has none
+    axis_label: str
+    notes: tuple[str, ...]  # figure notes: apart options, layers left out, empty campaign
+
+
+def chart_rows(aggregate: CampaignAggregate, *, campaign: CampaignSettings,
+               scale: tuple[ScaleOption, ...], texts: Texts) -> ChartData:
+    t, k = texts, campaign.privacy_threshold
+    visible = [apply_threshold(s, k) for s in aggregate.statements]
+    legend = _legend(scale, t)
+    apart = [o for o in scale if o.value is None]
+    apart_names = ", ".join(option_label(o, t) for o in apart)
+    notes: list[str] = []
+    if not visible:
+        notes.append(t.gettext("No statements have been opened yet."))
+    elif apart:
+        notes.append(t.gettext("“{options}” is not on the scale and is shown apart, on the "
+                               "right.", options=apart_names))
+    if any(v.hidden_layers and v.total is not None for v in visible):
+        notes.append(t.ngettext("Layers with fewer than {n} answer are left out.",
+                                "Layers with fewer than {n} answers are left out.", k))
+        if any(v.statement.cells[layer].respondents >= k
+               for v in visible if v.total is not None for layer in v.hidden_layers):
+            notes.append(t.gettext("Sometimes a small layer is left out as well, so the "
+                                   "answers left out cannot be worked out from the total."))
+    return ChartData(
+        title=t.gettext("Positions per layer of government — {campaign}",
+                        campaign=campaign.name),
+        panels=tuple(_panel(v, campaign, scale, t) for v in visible),
+        legend=legend,
+        apart_title=apart_names,
+        axis_label=t.gettext("← disagree · share of the layer's answers · agree →"),
+        notes=tuple(notes),
+    )
+
+
+def layer_order(campaign: CampaignSettings, present: set[str]) -> list[str]:
+    """The configured layers, then onbekend, then layers no longer configured."""
+    known = (*campaign.layer_keys, UNKNOWN_LAYER)
+    return [layer for layer in known if layer in present] + sorted(present - set(known))
+
+
+def bar_row(cell: Cell, *, label: str, scale: tuple[ScaleOption, ...]) -> BarRow:
+    n = cell.respondents
+    share = {o.key: 100 * cell.counts.get(o.key, 0) / n if n else 0.0 for o in scale}
+    valued = sorted((o for o in scale if o.value is not None), key=lambda o: o.value or 0.0)
+    disagree = sum(share[o.key] for o in valued if (o.value or 0) < 0)
+    neutral = sum(share[o.key] for o in valued if o.value == 0)
+    start, segments = -(disagree + neutral / 2), []
+    for option in valued:
+        segments.append(Segment(option.key, start, share[option.key]))
+        start += share[option.key]
+    return BarRow(layer=cell.layer, label=label, respondents=n, segments=tuple(segments),
+                  disagree=disagree, agree=sum(share[o.key] for o in valued if o.agrees),
+                  apart=sum(share[o.key] for o in scale if o.value is None))
+
+
+def _panel(v: VisibleStatement, campaign: CampaignSettings, scale: tuple[ScaleOption, ...],
+           t: Texts) -> Panel:
+    closed = t.gettext(" (closed)") if v.statement.state == "closed" else ""
+    title = textwrap.fill(f"“{v.statement.text}”{closed}", width=TITLE_WIDTH)
+    if v.total is None:
+        note = t.gettext("Fewer than {k} answers so far: not shown yet.",
+                         k=campaign.privacy_threshold)
+        return Panel(v.statement.key, title, rows=(), notes=(note,))
+    rows = [bar_row(v.cells[layer], scale=scale,
+                    label=_count_label(layer_label(layer, campaign, t), v.cells[layer]))
+            for layer in layer_order(campaign, set(v.cells))]
+    rows.append(bar_row(v.total, scale=scale,
+                        label=_count_label(t.gettext("All layers"), v.total)))
+    notes: tuple[str, ...] = ()
+    if v.hidden_layers:
+        names = ", ".join(layer_label(layer, campaign, t)
+                          for layer in layer_order(campaign, set(v.hidden_layers)))
+        notes = (t.gettext("Not shown (too few answers): {layers}", layers=names),)
+    return Panel(v.statement.key, title, rows=tuple(rows), notes=notes)
+
+
+def _count_label(name: str, cell: Cell) -> str:
+    return f"{name} ({cell.respondents})"
+
+
+def _legend(scale: tuple[ScaleOption, ...], t: Texts) -> tuple[LegendEntry, ...]:
+    colours = option_colours(scale)
+    valued = sorted((o for o in scale if o.value is not None), key=lambda o: o.value or 0.0)
+    ordered = [*valued, *(o for o in scale if o.value is None)]
+    return tuple(LegendEntry(o.key, option_label(o, t), colours[o.key]) for o in ordered)
+
+
+def option_colours(scale: tuple[ScaleOption, ...]) -> dict[str, str]:
+    """Darkest at the extremes, lighter towards neutral; each side spread over its options."""
+    cmap = colormaps["RdBu"]
+    negative = sorted((o for o in scale if o.value is not None and o.value < 0),
+                      key=lambda o: o.value or 0.0)  # most negative first
+    positive = sorted((o for o in scale if o.agrees), key=lambda o: -(o.value or 0.0))
+    colours = {o.key: NEUTRAL_COLOUR if o.value == 0 else APART_COLOUR for o in scale}
+    for side, flip in ((negative, False), (positive, True)):
+        for i, option in enumerate(side):
+            p = _EXTREME + (_MILD - _EXTREME) * (i / (len(side) - 1) if len(side) > 1 else 0.5)
+            colours[option.key] = to_hex(cmap(1 - p if flip else p))
+    return colours
