@@ -1,0 +1,3 @@
+from positie.cli import app
+
+app()
