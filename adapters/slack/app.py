@@ -14,6 +14,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack import log_privacy
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
 from adapters.slack.gateway import SlackGateway
@@ -35,6 +36,7 @@ class SlackAdapter:
     def __init__(self, *, service: CampaignService, settings: SlackSettings) -> None:
         self.service = service
         self.settings = settings
+        log_privacy.install()
         self._session = aiohttp.ClientSession()
         self.client = build_client(token=settings.bot_token, base_url=settings.api_base_url,
                                    retries=settings.retries, session=self._session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -81,8 +82,9 @@ async def test_duplicate_delivery_changes_nothing(world: SlackWorld) -> None:
 
 
 @pytest.mark.parametrize("kind", ["forged", "stale"])
-async def test_bad_signature_is_refused_and_records_nothing(world: SlackWorld,
-                                                            kind: str) -> None:
+async def test_bad_signature_is_refused_and_records_nothing(
+        world: SlackWorld, kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="slack_bolt.RequestVerification")
     await world.service.open(S)
     if kind == "forged":
         response = await world.click("U1", S, "eens", signature_override="v0=" + "0" * 64)
@@ -92,6 +94,8 @@ async def test_bad_signature_is_refused_and_records_nothing(world: SlackWorld,
     assert response.status == 401
     assert await stored(world) == []
     assert await event_count(world) == 0
+    assert "Invalid request signature" in caplog.text and "body not logged" in caplog.text
+    assert "positie.vote" not in caplog.text and "U1" not in caplog.text  # no answer logged
 
 
 async def test_unknown_layer_then_chosen(world: SlackWorld) -> None:
