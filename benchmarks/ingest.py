@@ -110,6 +110,8 @@ async def serve_bare(port_holder: list[int], base_url: str) -> Any:
 
 
 async def bot_main(args: argparse.Namespace) -> None:
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     from sqlalchemy import func, select
 
     from adapters.slack import SlackAdapter
@@ -192,6 +194,7 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=5000, help="clicks per round")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3, help="rounds (1..6), median taken")
+    parser.add_argument("--switch-interval", type=float, default=None)
     asyncio.run(bot_main(parser.parse_args()))
 
 

@@ -22,7 +22,9 @@ from bot.pause import is_paused, set_paused
 from bot.ports import ChatGateway, Clock
 from bot.position_writer import PositionWriter
 from bot.positions import Vote
+from bot.posts import PollPost, find_poll, statement_posted_at
 from bot.privacy import tally_visible
+from bot.private_chats import forget_private_chat, private_chat_of, remember_private_chat
 from bot.publishing import DeliveryReport, StatementNotFound, close_statement, open_statement
 from bot.reminders import set_reminders
 from bot.store.db import Database
@@ -185,6 +187,26 @@ class CampaignService:
 
     def platform_gateways(self) -> Mapping[str, ChatGateway]:
         return self.gateways
+
+    # -- platform references (polls, messages, private chats) ------------------------------
+    async def poll_post(self, poll_id: str) -> PollPost | None:
+        """The statement (and chat) of a native poll the bot sent, by the platform's poll id."""
+        return await find_poll(self.db, self.campaign_id, poll_id)
+
+    async def statement_posted_at(self, platform: str, channel_id: str,
+                                  message_ref: str) -> str | None:
+        return await statement_posted_at(self.db, self.campaign_id, platform=platform,
+                                         channel_external_id=channel_id,
+                                         message_ref=message_ref)
+
+    async def remember_private_chat(self, who: Identity, chat_id: str) -> None:
+        await remember_private_chat(self.db, who, chat_id, now=self.clock.now())
+
+    async def private_chat(self, who: Identity) -> str | None:
+        return await private_chat_of(self.db, who)
+
+    async def forget_private_chat(self, who: Identity) -> None:
+        await forget_private_chat(self.db, who)
 
     # -- reminders and pausing ------------------------------------------------------------
     async def set_reminders(self, who: Identity, on: bool) -> None:

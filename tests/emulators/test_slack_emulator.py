@@ -81,9 +81,7 @@ async def test_reads_use_get_with_query_string(slack: SlackEmulator) -> None:
     assert [c.http_method for c in slack.calls] == ["GET", "GET"]
 
 
-@pytest.mark.parametrize(
-    ("token", "error"), [("xoxb-wrong", "invalid_auth"), (None, "not_authed")]
-)
+@pytest.mark.parametrize(("token", "error"), [("xoxb-wrong", "invalid_auth"), (None, "not_authed")])
 async def test_bad_or_missing_token(slack: SlackEmulator, token: str | None, error: str) -> None:
     with pytest.raises(SlackApiError) as raised:
         await client_for(slack, token=token).chat_postMessage(channel="C1", text="x")
@@ -132,8 +130,11 @@ async def test_rate_limit_retry_handler_recovers() -> None:
 
 async def test_files_upload_v2_shares_into_channel(slack: SlackEmulator) -> None:
     result = await client_for(slack).files_upload_v2(
-        channel="C1", content="layer,agree\nall,3\n", filename="tally.csv",
-        title="Tally", initial_comment="Today's tally",
+        channel="C1",
+        content="layer,agree\nall,3\n",
+        filename="tally.csv",
+        title="Tally",
+        initial_comment="Today's tally",
     )
     file_id = result["file"]["id"]
     assert slack.files[file_id].data == b"layer,agree\nall,3\n"
@@ -141,7 +142,9 @@ async def test_files_upload_v2_shares_into_channel(slack: SlackEmulator) -> None
     assert message.text == "Today's tally"
     assert message.files[0]["id"] == file_id and message.files[0]["title"] == "Tally"
     assert [c.method for c in slack.calls] == [
-        "files.getUploadURLExternal", "file_upload", "files.completeUploadExternal",
+        "files.getUploadURLExternal",
+        "file_upload",
+        "files.completeUploadExternal",
     ]
     assert all(call.ok for call in slack.calls)
 
@@ -244,7 +247,10 @@ async def test_click_reaches_listener_and_respond_reaches_emulator(
     [body] = harness.bodies
     assert body["type"] == "block_actions" and body["user"]["id"] == "U1"
     assert body["container"] == {
-        "type": "message", "message_ts": posted["ts"], "channel_id": "C1", "is_ephemeral": False,
+        "type": "message",
+        "message_ts": posted["ts"],
+        "channel_id": "C1",
+        "is_ephemeral": False,
     }
     assert body["message"]["blocks"][1]["elements"][0]["value"] == "agree"
     assert body["actions"][0]["block_id"] == "position"

@@ -1,0 +1,118 @@
+"""The scheduled jobs: plain async functions of (service, now, slot) returning what they did.
+
+They hold no rule of their own: bot/ decides which statement, who is reminded, what the
+digest says. Exactly-once per slot is the caller's part (scheduling.runs); per channel and
+per person it is the database's, inside the use cases.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.cadence import OPEN_JOB, choose_next_statement, claim_due_closings
+from bot.job_runs import slot_key, unsent_digest_channels
+from bot.momentum import save_snapshot
+from bot.reminders import send_reminders
+from bot.schedule import ScheduleSettings
+from bot.service import CampaignService, DigestDraft
+
+log = logging.getLogger(__name__)
+
+Job = Callable[..., Awaitable[str]]  # (service, *, now, slot) -> detail for the run record
+
+
+class RunIncomplete(Exception):
+    """Some channels were not reached for a transient reason: the run stays claimed and is
+    retried after its lease, within the grace period, for those channels only."""
+
+
+def schedule_of(service: CampaignService) -> ScheduleSettings:
+    schedule = service.settings.schedule
+    return schedule if schedule is not None else ScheduleSettings(enabled=False)
+
+
+async def close_due_statements(service: CampaignService, *, now: datetime,
+                               slot: datetime | None = None) -> str:
+    """Close statements whose open period has ended: answers stop, buttons become
+    "gesloten" (Slack) and polls are stopped (Telegram) by each gateway."""
+    keys = await claim_due_closings(service.db, campaign_id=service.campaign_id,
+                                    open_for=schedule_of(service).open_for,
+                                    timezone=service.settings.campaign.timezone, now=now)
+    for key in keys:
+        updated = await service.close(key)
+        log.info("closed statement %s (open period over); %d message(s) updated", key, updated)
+    return f"closed {', '.join(keys)}" if keys else "nothing to close"
+
+
+async def open_next_statement(service: CampaignService, *, now: datetime,
+                              slot: datetime) -> str:
+    # The period that ends at this moment closes first, so statements do not overlap.
+    await close_due_statements(service, now=now)
+    key = await choose_next_statement(service.db, campaign_id=service.campaign_id, slot=slot,
+                                      order=schedule_of(service).order)
+    if key is None:
+        log.warning("scheduled opening at %s: every statement in the order has been opened; "
+                    "add statements (positie statements import) or end the schedule",
+                    slot_key(slot))
+        return "no statement left to open"
+    report = await service.open(key)
+    log.info("opened statement %s: %d posted, %d kept for retry, %d channel(s) unavailable",
+             key, report.posted, report.pending, report.unavailable)
+    if report.pending:
+        raise RunIncomplete(f"statement {key}: {report.pending} channel(s) kept for retry")
+    return (f"opened {key}: {report.posted} posted, {report.pending} pending, "
+            f"{report.unavailable} unavailable")
+
+
+async def send_due_reminders(service: CampaignService, *, now: datetime,
+                             slot: datetime) -> str:
+    local = now.astimezone(ZoneInfo(service.settings.campaign.timezone))
+    if not schedule_of(service).allows_reminder_at(local):
+        # Only a catch-up run can land here: configured moments are checked at start-up.
+        log.info("reminders due at %s not sent: %s is in quiet hours or the weekend",
+                 slot_key(slot), local.strftime("%a %H:%M"))
+        return "quiet hours or weekend: no reminders"
+    views = [await service.statement_view(k) for k in await service.open_statement_keys()]
+    report = await send_reminders(service.db, service.gateways, campaign_id=service.campaign_id,
+                                  statements=views, texts=service.texts(), now=now)
+    log.info("reminders: %d sent, %d unreachable, %d failed", report.sent, report.unreachable,
+             report.failed)
+    return f"{report.sent} sent, {report.unreachable} unreachable, {report.failed} failed"
+
+
+async def post_scheduled_digest(service: CampaignService, *, now: datetime,
+                                slot: datetime) -> str:
+    await close_due_statements(service, now=now)
+    period = slot_key(slot)
+    draft = await service.digest_draft()
+    chart = await _chart(service, draft)
+    report = await service.publish_digest(period=period, document=draft.document,
+                                          chart_png=chart)
+    if report.posted or report.already_posted:
+        await save_snapshot(service.db, campaign_id=service.campaign_id, period=period,
+                            snapshot=draft.snapshot, now=now)
+    log.info("digest %s: %d posted, %d already posted, %d failed", period, report.posted,
+             report.already_posted, report.failed)
+    unsent = await unsent_digest_channels(service.db, campaign_id=service.campaign_id,
+                                          slot=slot)
+    if unsent:
+        raise RunIncomplete(f"digest {period}: {unsent} channel(s) kept for retry")
+    return f"{report.posted} posted, {report.already_posted} already, {report.failed} failed"
+
+
+async def _chart(service: CampaignService, draft: DigestDraft) -> bytes | None:
+    try:
+        return await service.digest_chart(aggregate=draft.aggregate)
+    except Exception:  # a digest without its chart beats no digest
+        log.exception("digest chart failed; posting the digest without it")
+        return None
+
+
+JOBS: dict[str, Job] = {
+    OPEN_JOB: open_next_statement,
+    "remind": send_due_reminders,
+    "digest": post_scheduled_digest,
+}

@@ -1,0 +1,137 @@
+"""Momentum on a small data set checked by hand (k = 3).
+
+Before the first digest: rijk R1-R4 and gemeente G1-G3 answer S1 (R3 changes eens ->
+oneens once); S2 is open without answers. After it: R5 joins on S1, G1 changes to eens, G2
+clicks oneens again (no change), R3 changes to helemaal_oneens, and on S2 waterschap W1, W2
+and G1 answer.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.document import AnswerButtons
+from bot.momentum import ALL_LAYERS, compute_momentum, save_snapshot
+from bot.render_text import render_text
+from bot.service import CampaignService
+from tests.factories import T0, person, vote
+
+S1, S2 = "visie-rijk", "samen-een-loket"
+THEME1, THEME2 = "Versneller 1 — Visie en richting", "Versneller 2 — Samenwerken tussen " \
+                                                     "overheidslagen"
+FIRST_DIGEST = T0 + timedelta(hours=1)
+NOW = T0 + timedelta(days=3)
+
+
+async def answer(service: CampaignService, user: str, layer: str, statement: str, option: str,
+                 at: float) -> None:
+    who = person(user)
+    await service.choose_layer(who, layer)
+    await service.record(vote(who, statement, option, at=at))
+
+
+def move_clock(service: CampaignService, to: object) -> None:
+    assert isinstance(service.clock, FixedClock)
+    service.clock.current = to  # type: ignore[assignment]
+
+
+@pytest.fixture
+async def data(service: CampaignService) -> CampaignService:
+    await service.open(S1)
+    await service.open(S2)
+    for n, (user, option) in enumerate([("R1", "eens"), ("R2", "eens"), ("R3", "eens"),
+                                        ("R3", "oneens"), ("R4", "helemaal_eens")]):
+        await answer(service, user, "rijk", S1, option, at=1 + n)
+    for n, user in enumerate(("G1", "G2", "G3")):
+        await answer(service, user, "gemeente", S1, "oneens", at=10 + n)
+    return service
+
+
+async def phase_two(service: CampaignService) -> None:
+    move_clock(service, T0 + timedelta(days=2))
+    await answer(service, "R5", "rijk", S1, "eens", at=20)
+    await answer(service, "G1", "gemeente", S1, "eens", at=21)
+    await answer(service, "G2", "gemeente", S1, "oneens", at=22)
+    await answer(service, "R3", "rijk", S1, "helemaal_oneens", at=23)
+    await answer(service, "W1", "waterschap", S2, "eens", at=24)
+    await answer(service, "W2", "waterschap", S2, "oneens", at=25)
+    await answer(service, "G1", "gemeente", S2, "eens", at=26)
+
+
+async def test_the_first_digest_counts_everything_so_far(data: CampaignService) -> None:
+    momentum = await compute_momentum(data.db, data.campaign_id, now=FIRST_DIGEST)
+    assert momentum.since is None
+    assert momentum.new_positions == {"rijk": 4, "gemeente": 3}
+    assert momentum.people_changed == 1
+    assert momentum.participation == {"gemeente": (3,), "rijk": (4,)}
+    assert momentum.moved_most is None
+    assert momentum.fewest_answers is not None
+    assert (momentum.fewest_answers.statement_key, momentum.fewest_answers.answers) == (S2, 0)
+    assert [(n.layer, n.theme_title, n.answers) for n in momentum.nudges] == [
+        ("gemeente", THEME2, 0), ("rijk", THEME2, 0)]
+    assert momentum.snapshot["agree"] == {
+        S1: {ALL_LAYERS: pytest.approx(3 / 7), "rijk": 0.75, "gemeente": 0.0}}
+
+
+async def test_momentum_since_the_previous_digest(data: CampaignService) -> None:
+    first = await compute_momentum(data.db, data.campaign_id, now=FIRST_DIGEST)
+    await save_snapshot(data.db, campaign_id=data.campaign_id, period="p1",
+                        snapshot=first.snapshot, now=FIRST_DIGEST)
+    await phase_two(data)
+    momentum = await compute_momentum(data.db, data.campaign_id, now=NOW)
+    assert momentum.since == FIRST_DIGEST
+    assert momentum.new_positions == {"rijk": 1, "gemeente": 1, "waterschap": 2}
+    assert momentum.people_changed == 2  # G1 and R3; G2 clicked the same option again
+    assert momentum.participation == {"gemeente": (3, 3), "rijk": (4, 5), "waterschap": (0, 2)}
+    moved = momentum.moved_most
+    assert moved is not None
+    assert (moved.statement_key, moved.layer, moved.before) == (S1, "gemeente", 0.0)
+    assert moved.after == pytest.approx(1 / 3)
+    assert momentum.fewest_answers is not None
+    assert (momentum.fewest_answers.statement_key, momentum.fewest_answers.answers) == (S2, 3)
+    comparisons = {c.layer: c for c in momentum.comparisons}
+    assert comparisons["rijk"].agree_share == pytest.approx(4 / 5)
+    assert comparisons["rijk"].others_agree_share == pytest.approx(1 / 3)
+    assert comparisons["rijk"].response_rate == pytest.approx(5 / 10)
+    assert comparisons["rijk"].others_response_rate == pytest.approx(6 / 10)
+    assert comparisons["gemeente"].agree_share == pytest.approx(1 / 3)
+    assert comparisons["gemeente"].response_rate == pytest.approx(4 / 6)
+    assert comparisons["gemeente"].others_response_rate == pytest.approx(7 / 14)
+    # Waterschap's only cell (S2, 2 people) is under k: no agreement to compare.
+    assert comparisons["waterschap"].agree_share is None
+    assert comparisons["waterschap"].others_response_rate == pytest.approx(9 / 16)
+    assert [(n.layer, n.theme_title, n.answers) for n in momentum.nudges] == [
+        ("waterschap", THEME1, 0), ("rijk", THEME2, 0), ("gemeente", THEME2, 1)]
+    # S2's total (3) is shown, its cells (2 and 1) are not: they never enter a comparison.
+    assert momentum.snapshot["agree"][S2] == {ALL_LAYERS: pytest.approx(2 / 3)}
+
+
+async def test_the_digest_tells_it_in_dutch_without_naming_anyone(
+        data: CampaignService) -> None:
+    move_clock(data, FIRST_DIGEST)
+    draft = await data.digest_draft()
+    await save_snapshot(data.db, campaign_id=data.campaign_id, period="p1",
+                        snapshot=draft.snapshot, now=FIRST_DIGEST)
+    await phase_two(data)
+    move_clock(data, NOW)
+    document = await data.digest()
+    text = render_text(document)
+    assert document.sections[0].title == "Sinds de vorige samenvatting"
+    assert "Nieuwe posities: Rijk +1, Gemeente +1, Waterschap +2." in text
+    assert "2 mensen veranderden van positie." in text
+    assert "(Gemeente): van 0% naar 33% eens." in text
+    assert "Deelnemers per laag: Rijk 4 → 5, Gemeente 3 → 3, Waterschap 0 → 2." in text
+    assert f"Van Waterschap nog geen antwoorden op {THEME1}." in text
+    assert f"Van Gemeente nog maar 1 antwoord op {THEME2}." in text
+    assert "Rijk is het vaker eens dan de andere lagen (80% tegen 33%)." in text
+    assert "Waterschap: nog te weinig antwoorden om de instemming te vergelijken." in text
+    action = document.sections[-1]
+    assert action.title == "Jouw positie telt"
+    buttons = action.blocks[-1]
+    assert isinstance(buttons, AnswerButtons) and buttons.statement_key == S2
+    assert len(buttons.options) == 6
+    for user in ("R1", "R3", "G1", "W1", "W2"):
+        assert user not in text
