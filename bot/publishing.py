@@ -12,9 +12,9 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from bot.domain import StatementState, StatementView
 from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, PostRef
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # How many channels are posted to at once; gateways pace themselves to platform limits.
 FANOUT_CONCURRENCY = 64
+# A post claimed for sending but never marked sent (the process died) is retried after this.
+SEND_LEASE = timedelta(minutes=10)
 
 
 class StatementNotFound(LookupError):
@@ -70,7 +72,7 @@ async def deliver_pending(db: Database, gateways: Mapping[str, ChatGateway], *,
             select(Post.id, Channel.id.label("channel_id"), Channel.platform,
                    Channel.external_id, Channel.answer_mode)
             .join(Channel, Channel.id == Post.channel_id)
-            .where(Post.statement_id == statement_id, Post.status == "pending",
+            .where(Post.statement_id == statement_id, _claimable(now),
                    Channel.active.is_(True)))).all()
     semaphore = asyncio.Semaphore(FANOUT_CONCURRENCY)
 
@@ -83,12 +85,24 @@ async def deliver_pending(db: Database, gateways: Mapping[str, ChatGateway], *,
                           unavailable=outcomes.count("unavailable"))
 
 
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Pending, or claimed by a process that died mid-send longer than the lease ago."""
+    return or_(Post.status == "pending",
+               and_(Post.status == "sending", Post.claimed_at < now - SEND_LEASE))
+
+
 async def _deliver_one(db: Database, gateways: Mapping[str, ChatGateway], row: object,
                        view: StatementView, now: datetime) -> str:
     post_id, channel_id = row.id, row.channel_id  # type: ignore[attr-defined]
     platform, external_id = row.platform, row.external_id  # type: ignore[attr-defined]
     target = ChannelTarget(id=channel_id, external_id=external_id,
                            answer_mode=row.answer_mode)  # type: ignore[attr-defined]
+    # Only one process sends a given post: the claim flips pending -> sending atomically.
+    async with db.transaction() as session:
+        claimed = await session.execute(update(Post).where(Post.id == post_id, _claimable(now))
+                                        .values(status="sending", claimed_at=now))
+    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        return "elsewhere"
     try:
         ref = await gateways[platform].post_statement(target, view)
     except ChannelUnavailable as exc:
@@ -96,19 +110,24 @@ async def _deliver_one(db: Database, gateways: Mapping[str, ChatGateway], row: o
                   "there. Fix the channel and run `positie post %s` again.",
                   platform, external_id, exc, view.key, view.key)
         await mark_channel_inactive(db, channel_id, str(exc))
+        await _release(db, post_id, str(exc))
         return "unavailable"
     except Exception as exc:  # kept for retry whatever the cause; nothing is dropped
         log.warning("posting statement %s to %s channel %s failed (%s); kept for retry",
                     view.key, platform, external_id, exc)
-        async with db.transaction() as session:
-            await session.execute(update(Post).where(Post.id == post_id).values(
-                attempts=Post.attempts + 1, last_error=str(exc)[:300]))
+        await _release(db, post_id, str(exc))
         return "pending"
     async with db.transaction() as session:
         await session.execute(update(Post).where(Post.id == post_id).values(
             status="posted", message_ref=ref.message_ref, poll_id=ref.poll_id,
             attempts=Post.attempts + 1, posted_at=now, last_error=None))
     return "posted"
+
+
+async def _release(db: Database, post_id: int, error: str) -> None:
+    async with db.transaction() as session:
+        await session.execute(update(Post).where(Post.id == post_id).values(
+            status="pending", attempts=Post.attempts + 1, last_error=error[:300]))
 
 
 async def mark_channel_inactive(db: Database, channel_id: int, reason: str) -> None:

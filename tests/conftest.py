@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,14 +35,22 @@ async def postgres_url() -> AsyncIterator[str | None]:
     await databases.drop_postgres_database(url)
 
 
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per run; each test gets a copy (the migrations are tested by this)."""
+    path = tmp_path_factory.mktemp("template") / "positie.db"
+    db = await databases.migrated(f"sqlite+aiosqlite:///{path}")
+    await db.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
                  postgres_url: str | None) -> AsyncIterator[str]:
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'positie.db'}"
-        db = await databases.migrated(url)
-        await db.dispose()
-        yield url
+        target = tmp_path / "positie.db"
+        shutil.copyfile(sqlite_template, target)
+        yield f"sqlite+aiosqlite:///{target}"
         return
     if postgres_url is None:
         pytest.skip("PostgreSQL not reachable (set POSITIE_TEST_POSTGRES_DSN)")

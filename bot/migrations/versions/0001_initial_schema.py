@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 18:30:47.307930
+Create Date: 2026-11-27 19:14:43.234409
 """
 
 from __future__ import annotations
@@ -166,6 +166,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('posted_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], name=op.f('fk_posts_channel_id_channels')),
     sa.ForeignKeyConstraint(['statement_id'], ['statements.id'], name=op.f('fk_posts_statement_id_statements')),
