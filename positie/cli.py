@@ -58,6 +58,10 @@ def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
+    # At DEBUG the platform libraries log whole request bodies, which carry people's
+    # answers; they stay at INFO even with --verbose.
+    for name in ("slack_sdk", "slack_bolt", "telegram", "httpx", "aiosqlite"):
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
 
 
 @app.command("run")

@@ -12,7 +12,6 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import log_privacy
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
@@ -113,15 +112,17 @@ class SlackAdapter:
         await self._respond(response_url, text=reply, blocks=blocks, replace_original=False)
 
     async def _respond(self, response_url: str | None, **message: Any) -> None:
-        """An ephemeral answer to the person who clicked, through the click's response_url
-        (on the shared session: bolt's `respond` would open a new one per reply)."""
+        """An ephemeral answer to the person who clicked, through the click's response_url.
+
+        A plain JSON POST on the shared session: bolt's `respond` opens a new session per
+        reply, and slack_sdk's webhook client formats (and at DEBUG logs) every body.
+        """
         if not response_url:
             return
-        webhook = AsyncWebhookClient(url=response_url, session=self._session)
-        response = await webhook.send_dict({"response_type": "ephemeral", **message})
-        if response.status_code != 200:
-            log.warning("Slack refused a reply (HTTP %s: %s)", response.status_code,
-                        response.body)
+        async with self._session.post(response_url,
+                                      json={"response_type": "ephemeral", **message}) as reply:
+            if reply.status != 200:
+                log.warning("Slack refused a reply (HTTP %s)", reply.status)
 
     async def _refresh_tally(self, key: Hashable) -> None:
         channel, ts, statement_key = key  # type: ignore[misc]

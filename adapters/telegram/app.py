@@ -1,0 +1,286 @@
+"""TelegramAdapter: python-telegram-bot handlers (a few lines each, delegating) and lifecycle.
+
+The Application runs inside the bot's one event loop: `start()` is initialize, start and
+updater.start_polling / start_webhook; `stop()` is the reverse. No run_polling (it would take
+the loop over) and no JobQueue (scheduling/ decides when things happen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Coroutine, Hashable
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import Chat, Update, User
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    PollAnswerHandler,
+)
+
+from adapters.telegram import replies as tg
+from adapters.telegram.commands import TelegramCommands
+from adapters.telegram.gateway import TelegramGateway
+from adapters.telegram.inbound import (
+    LAYER_PREFIX,
+    VOTE_PREFIX,
+    identity_of,
+    parse_layer_data,
+    vote_of_button,
+    vote_of_poll_answer,
+)
+from adapters.telegram.outbound import (
+    MAX_CALLBACK_ANSWER,
+    callback_answer,
+    escape,
+    layer_keyboard,
+    shorten,
+)
+from adapters.telegram.ratelimit import TelegramRateLimiter
+from bot import replies
+from bot.batching import Coalescer
+from bot.config import TelegramSettings
+from bot.domain import Identity, StatementState
+from bot.ports import ChannelUnavailable
+from bot.posts import PollPost
+from bot.service import CampaignService
+from bot.texts import Texts
+from bot.texts import texts_for as catalogue
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+# Only what the bot acts on: no `poll` updates (counts), no chatter.
+ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
+# Updates handled at once: concurrent votes share the position writer's group commit.
+CONCURRENT_UPDATES = 64
+
+
+class TelegramAdapter:
+    def __init__(self, *, service: CampaignService, settings: TelegramSettings,
+                 rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
+        self.service = service
+        self.settings = settings
+        self.application = (
+            Application.builder().token(settings.bot_token).base_url(settings.base_url)
+            .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
+            .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
+        self.gateway = TelegramGateway(bot=self.application.bot, service=service)
+        self.commands = TelegramCommands(service=service, gateway=self.gateway,
+                                         settings=settings, speaker=self)
+        app = self.application
+        app.add_handler(PollAnswerHandler(self._on_poll_answer))
+        app.add_handler(CallbackQueryHandler(self._on_vote, pattern=f"^{VOTE_PREFIX}:"))
+        app.add_handler(CallbackQueryHandler(self._on_layer, pattern=f"^{LAYER_PREFIX}:"))
+        for names, callback in self.commands.handlers():
+            app.add_handler(CommandHandler(names, callback))
+        app.add_error_handler(self._on_error)
+        self._option_keys = tuple(o.key for o in service.scale)
+        self._polls: dict[str, PollPost] = {}  # poll id → statement: never changes
+        self._asked: set[tuple[int, str]] = set()  # (chat, statement) with a layer question
+        self._tally = Coalescer(interval=settings.tally_interval_seconds,
+                                action=self._refresh_tally)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._last_stamp = 0.0
+
+    # -- votes ----------------------------------------------------------------------------
+    async def _on_vote(self, update: Update, context: Context) -> None:
+        received = self._stamp()  # before any await: keeps a person's clicks in order
+        query = update.callback_query
+        if query is None:
+            return
+        vote = vote_of_button(query, bot_id=context.bot.id, update_id=update.update_id,
+                              option_keys=self._option_keys, received_at=received)
+        if vote is None:
+            await self._answer(query.answer())
+            return
+        result = await self.service.record(vote)
+        texts = self.texts_for(query.from_user, None)
+        quiet = dataclasses.replace(result, needs_layer=False)  # asked with buttons below
+        await self._answer(query.answer(callback_answer(
+            lambda statement: replies.vote_reply(quiet, statement, self.service, texts),
+            result.statement_text or vote.statement_key)))
+        message = query.message
+        if not result.counted or message is None:
+            return
+        if result.needs_layer:
+            self._background(self._ask_layer(vote.who, message.chat.id, vote.statement_key))
+        if self.settings.live_tally:
+            self._tally.touch((message.chat.id, message.message_id, vote.statement_key))
+
+    async def _on_poll_answer(self, update: Update, context: Context) -> None:
+        received = self._stamp()
+        answer = update.poll_answer
+        if answer is None:
+            return
+        post = await self._poll_post(answer.poll_id)
+        if post is None:
+            log.info("an answer to poll %s, which is not a statement of this campaign",
+                     answer.poll_id)
+            return
+        vote = vote_of_poll_answer(answer, post, bot_id=context.bot.id,
+                                   update_id=update.update_id, option_keys=self._option_keys,
+                                   received_at=received)
+        if vote is None:
+            return
+        result = await self.service.record(vote)
+        if result.counted and result.needs_layer:
+            self._background(self._ask_layer(vote.who, int(post.channel_external_id),
+                                             post.statement_key))
+
+    async def _poll_post(self, poll_id: str) -> PollPost | None:
+        post = self._polls.get(poll_id)
+        if post is None:
+            post = await self.service.poll_post(poll_id)
+            if post is not None:
+                self._polls[poll_id] = post
+        return post
+
+    # -- layers ---------------------------------------------------------------------------
+    async def _on_layer(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        texts = self.texts_for(query.from_user, None)
+        try:
+            layer = await self.service.choose_layer(identity_of(query.from_user),
+                                                    parse_layer_data(query.data) or "")
+        except ValueError:
+            await self._answer(query.answer(tg.unknown_layer(texts)))
+            return
+        reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
+        await self._answer(query.answer(shorten(reply, MAX_CALLBACK_ANSWER)))
+        message = query.message
+        if message is not None and message.chat.type == ChatType.PRIVATE:
+            # Only this person sees a private question: it can become the answer. A group's
+            # question stays, with its buttons, for the others.
+            self._background(self.application.bot.edit_message_text(
+                escape(reply), chat_id=message.chat.id, message_id=message.message_id,
+                parse_mode=ParseMode.HTML))
+
+    async def _ask_layer(self, who: Identity, chat_id: int, statement_key: str) -> None:
+        """Privately where the person started the bot; else one question per chat and
+        statement in the group, whose buttons set the layer of whoever presses them."""
+        texts = self.service.texts()
+        keyboard = layer_keyboard(self.service.layer_choices(texts))
+        private = await self.service.private_chat(who)
+        if private is not None:
+            try:
+                await self.gateway.send_text(int(private), replies.layer_question(texts),
+                                             reply_markup=keyboard)
+                return
+            except ChannelUnavailable:
+                await self.service.forget_private_chat(who)
+        if (chat_id, statement_key) in self._asked:
+            return
+        self._asked.add((chat_id, statement_key))
+        await self.gateway.send_text(chat_id, tg.group_layer_question(texts),
+                                     reply_markup=keyboard)
+
+    # -- tally and helpers ----------------------------------------------------------------
+    async def _refresh_tally(self, key: Hashable) -> None:
+        chat_id: int
+        message_id: int
+        statement_key: str
+        chat_id, message_id, statement_key = key  # type: ignore[misc]
+        posted = await self.service.statement_posted_at("telegram", str(chat_id),
+                                                        str(message_id))
+        if posted != statement_key:  # a digest's or a reminder's buttons: not a statement post
+            return
+        view = await self.service.statement_view(statement_key)
+        if view.state == StatementState.OPEN:  # a closed one was re-rendered on closing
+            await self.gateway.update_statement(chat_id, message_id, view)
+
+    def texts_for(self, user: User | None, chat: Chat | None) -> Texts:
+        """Group messages in the campaign's language; private ones in the person's own."""
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            return self.service.texts()
+        language = (user.language_code or "")[:2] if user is not None else ""
+        return self.service.texts(language) if language in ("nl", "en") else self.service.texts()
+
+    def _stamp(self) -> float:
+        now = time.time()
+        self._last_stamp = now if now > self._last_stamp else self._last_stamp + 1e-6
+        return self._last_stamp
+
+    @staticmethod
+    async def _answer(answering: Coroutine[Any, Any, bool]) -> None:
+        try:
+            await answering
+        except TelegramError as exc:  # a query too old to answer: the vote still counts
+            log.info("could not answer a button press: %s", exc.message)
+
+    async def _on_error(self, update: object, context: Context) -> None:
+        log.error("Telegram update %s failed", getattr(update, "update_id", "?"),
+                  exc_info=context.error)
+
+    def _background(self, work: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.create_task(self._guard(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guard(work: Coroutine[Any, Any, object]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Telegram background message failed")
+
+    async def drain(self) -> None:
+        """Wait until background messages and tally edits in flight are done."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tally.flush()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()  # getMe: a wrong token fails here, before anything runs
+        await self._register_commands()
+        await app.start()
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("the Telegram application was built without an updater")
+        s = self.settings
+        if s.delivery == "webhook":
+            await updater.start_webhook(
+                listen=s.webhook_host, port=s.webhook_port, url_path=self.webhook_path,
+                webhook_url=s.webhook_url, secret_token=s.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
+                     self.webhook_path)
+        else:
+            await updater.start_polling(timeout=int(s.poll_timeout_seconds), poll_interval=0,
+                                        allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram: polling for updates as @%s", app.bot.username)
+
+    @property
+    def webhook_path(self) -> str:
+        return urlparse(self.settings.webhook_url).path.strip("/")
+
+    async def _register_commands(self) -> None:
+        bot = self.application.bot
+        try:
+            await bot.set_my_commands(tg.bot_commands(catalogue("nl"), layer_command="laag"))
+            await bot.set_my_commands(tg.bot_commands(catalogue("en"), layer_command="layer"),
+                                      language_code="en")
+        except TelegramError as exc:  # the menu is a convenience; the commands work anyway
+            log.warning("could not register the Telegram command menu: %s", exc.message)
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await self.drain()
+        await app.shutdown()
