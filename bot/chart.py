@@ -2,14 +2,14 @@
 
 What is shown (bars, labels, notes, privacy) is decided in `bot.chart_data`; this module
 only draws it, with matplotlib's object API on an Agg canvas and never pyplot: no global
-figure registry, no display, and nothing left alive once the bytes are returned.
+figure registry, no display, and nothing left alive once the bytes are returned. The one
+global it touches is the text-hinting rcParam, inside an rc_context while it draws.
 
-Drawing text is what costs time in matplotlib (about a millisecond per text object), so the
-figure is built for few objects: all statements share one pair of axes (the diverging bars,
-and on the right a narrow column for "weet niet" on the same percent scale), all bars are
-one collection, and each panel's layer names and percentages are one multi-line text per
-column, its line pitch set to exactly one bar row. The percentages sit in fixed columns at
-the ends of the axis (% disagree left, % agree right), as in Heiberger and Robbins' plots.
+Text is what costs time in matplotlib (3.11 renders glyph by glyph), so the figure holds
+few artists: all statements share one pair of axes (the diverging bars, and on the right a
+narrow column for "weet niet" on the same percent scale), all bars are one collection, and
+the bars carry no numbers of their own: the digest text posted with the chart gives each
+layer's count, share in agreement and mean.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.transforms import Transform, blended_transform_factory
+from matplotlib.transforms import blended_transform_factory
 
 from bot.aggregation import CampaignAggregate
-from bot.chart_data import APART_COLOUR, ChartData, Panel, chart_rows
+from bot.chart_data import APART_COLOUR, ChartData, chart_rows
 from bot.config import CampaignSettings
 from bot.domain import ScaleOption
 from bot.labels import percent
@@ -40,9 +40,9 @@ BAR = 0.72  # bar thickness, in rows
 TITLE_LINE, PANEL_GAP, NOTE_ROW = 0.9, 0.8, 1.0
 LEFT_IN, RIGHT_IN, GAP_IN = 1.9, 0.15, 0.3  # layer names | bars | gap | apart column
 TOP_IN, BOTTOM_IN, NOTE_IN = 0.95, 0.7, 0.18
-SHARES_ROOM = 14.0  # percent units beyond the longest bar, for the % columns
+EDGE = 3.0  # percent units of room beyond the axis' last tick
 TEXT, MUTED = "#252525", "#525252"
-LABEL_PT, SHARE_PT = 8.5, 7.0
+LABEL_PT = 8.5
 
 
 def render_chart(aggregate: CampaignAggregate, *, campaign: CampaignSettings,
@@ -77,6 +77,13 @@ def _layout(data: ChartData) -> _Layout:
 
 
 def draw_chart(data: ChartData, texts: Texts) -> bytes:
+    # Text is most of the drawing time and FreeType's autohinter a third of that;
+    # unhinted text reads as well at this size.
+    with rc_context({"text.hinting": "no_hinting"}):
+        return _draw(data, texts)
+
+
+def _draw(data: ChartData, texts: Texts) -> bytes:
     layout = _layout(data)
     plot_in = layout.height * ROW_IN if data.panels else 0.0
     height_in = TOP_IN + NOTE_IN * (len(data.notes) + 1)
@@ -91,12 +98,9 @@ def draw_chart(data: ChartData, texts: Texts) -> bytes:
         figure.text(0.02, notes_top / height_in, "\n".join(data.notes), ha="left", va="top",
                     fontsize=8, color=MUTED, linespacing=1.4)
         buffer = BytesIO()
-        # Text is most of the drawing time: FreeType's autohinter and the 8× horizontal
-        # oversampling cost a third of it, and unhinted text reads as well at this size.
-        # zlib level 3 halves the encoding time for 5% more bytes.
-        with rc_context({"text.hinting": "no_hinting", "text.hinting_factor": 1}):
-            figure.savefig(buffer, format="png", dpi=DPI, facecolor="white",
-                           pil_kwargs={"compress_level": 3})
+        # zlib level 3: half the encoding time of the default for 5% more bytes.
+        figure.savefig(buffer, format="png", dpi=DPI, facecolor="white",
+                       pil_kwargs={"compress_level": 3})
         return buffer.getvalue()
     finally:
         figure.clear()
@@ -115,21 +119,14 @@ def _plot(figure: Figure, data: ChartData, layout: _Layout, texts: Texts, plot_i
           height_in: float) -> None:
     apart_max = max((row.apart for p in data.panels for row in p.rows), default=0.0)
     reach = _reach(data)
-    span = reach + SHARES_ROOM
-    apart_span = 10 * math.ceil((apart_max + 18) / 10) if data.apart_title else 0
+    span = reach + EDGE
+    apart_span = _apart_span(apart_max) if data.apart_title else 0
     available = WIDTH_IN - LEFT_IN - RIGHT_IN - (GAP_IN if apart_span else 0)
     bars_in = available * 2 * span / (2 * span + apart_span)  # the same inches per percent
     bottom = (BOTTOM_IN + NOTE_IN * (len(data.notes) + 1)) / height_in
     rect = (LEFT_IN / WIDTH_IN, bottom, bars_in / WIDTH_IN, plot_in / height_in)
     bars = figure.add_axes(rect)
-    apart = None
-    if apart_span:
-        apart = figure.add_axes(((LEFT_IN + bars_in + GAP_IN) / WIDTH_IN, bottom,
-                                 (available - bars_in) / WIDTH_IN, plot_in / height_in),
-                                sharey=bars)
-        _style_apart(apart, data.apart_title, apart_span)
     _style_bars(bars, layout.height, reach, texts)
-    pitch = {size: _line_pitch(figure, size) for size in (LABEL_PT, SHARE_PT)}
     names = blended_transform_factory(figure.transFigure, bars.transData)
     names_x = (LEFT_IN - 0.1) / WIDTH_IN
     colours = {e.option_key: e.colour for e in data.legend}
@@ -140,26 +137,23 @@ def _plot(figure: Figure, data: ChartData, layout: _Layout, texts: Texts, plot_i
                                      strict=True):
         bars.text(0.02, title_top, panel.title, transform=names, ha="left", va="top",
                   fontsize=9.5, fontweight="bold", color=TEXT, linespacing=1.25)
-        if not panel.rows:
-            continue
         for i, row in enumerate(panel.rows):
+            y = top + i + 0.5
             for segment in row.segments:
-                boxes.append(_box(segment.start, segment.width, top + i + 0.5))
+                boxes.append(_box(segment.start, segment.width, y))
                 faces.append(colours[segment.option_key])
-            apart_boxes.append(_box(0, row.apart, top + i + 0.5))
-        # The last row is all layers together: in bold, under the layers.
-        labels = [r.label for r in panel.rows]
-        _column(bars, names_x, top, labels[:-1], "right", LABEL_PT, pitch, transform=names)
-        _column(bars, names_x, top + len(labels) - 1, labels[-1:], "right", LABEL_PT, pitch,
-                transform=names, bold=True)
-        disagree, agree, dont_know = _shares(panel, texts)
-        _column(bars, -reach - 1, top, disagree, "right", SHARE_PT, pitch)
-        _column(bars, reach + 1, top, agree, "left", SHARE_PT, pitch)
-        if apart is not None:
-            _column(apart, apart_span, top, dont_know, "right", SHARE_PT, pitch)
+            apart_boxes.append(_box(0, row.apart, y))
+            # The last row is all layers together: in bold, under the layers.
+            bars.text(names_x, y, row.label, transform=names, ha="right", va="center",
+                      fontsize=LABEL_PT, color=TEXT,
+                      fontweight="bold" if row is panel.rows[-1] else "normal")
     bars.add_collection(PolyCollection(boxes, facecolors=faces, edgecolors="white",
                                        linewidths=0.4))
-    if apart is not None:
+    if apart_span:
+        apart = figure.add_axes(((LEFT_IN + bars_in + GAP_IN) / WIDTH_IN, bottom,
+                                 (available - bars_in) / WIDTH_IN, plot_in / height_in),
+                                sharey=bars)
+        _style_apart(apart, data.apart_title, apart_span, texts)
         apart.add_collection(PolyCollection(apart_boxes, facecolors=APART_COLOUR,
                                             edgecolors="none"))
     for y, note in layout.notes:
@@ -169,31 +163,9 @@ def _plot(figure: Figure, data: ChartData, layout: _Layout, texts: Texts, plot_i
                 ha="center", va="top", fontsize=8.5, color=MUTED)
 
 
-def _shares(panel: Panel, texts: Texts) -> tuple[list[str], list[str], list[str]]:
-    return ([percent(r.disagree / 100, texts) for r in panel.rows],
-            [percent(r.agree / 100, texts) for r in panel.rows],
-            [percent(r.apart / 100, texts) for r in panel.rows])
-
-
-def _column(ax: Axes, x: float, top: float, lines: list[str], ha: str, size: float,
-            pitch: dict[float, float], *, transform: Transform | None = None,
-            bold: bool = False) -> None:
-    """Lines exactly one bar row apart, each centred on its row, as one text object."""
-    if not lines:
-        return
-    ax.text(x, top, "\n".join(lines), ha=ha, va="top", fontsize=size, color=TEXT,
-            linespacing=ROW_IN * DPI / pitch[size], fontweight="bold" if bold else "normal",
-            transform=ax.transData if transform is None else transform)
-
-
-def _line_pitch(figure: Figure, size: float) -> float:
-    """Pixels between two lines at line spacing 1 (measured: it depends on the font)."""
-    one = figure.text(0, 0, "0%", fontsize=size, linespacing=1.0)
-    two = figure.text(0, 0, "0%\n0%", fontsize=size, linespacing=1.0)
-    pitch = two.get_window_extent().height - one.get_window_extent().height
-    one.remove()
-    two.remove()
-    return float(pitch)
+def _apart_span(largest: float) -> int:
+    """The apart column's axis: the largest share rounded up to 10%, at least 20%."""
+    return max(20, 10 * math.ceil(largest / 10 + 1e-9))
 
 
 def _box(left: float, width: float, y: float) -> list[tuple[float, float]]:
@@ -210,7 +182,7 @@ def _reach(data: ChartData) -> int:
 
 def _style_bars(ax: Axes, height: float, reach: int, texts: Texts) -> None:
     ax.set_ylim(height, 0)
-    ax.set_xlim(-reach - SHARES_ROOM, reach + SHARES_ROOM)
+    ax.set_xlim(-reach - EDGE, reach + EDGE)
     ticks = list(range(-reach, reach + 1, 25))
     ax.set_xticks(ticks, labels=[percent(abs(x) / 100, texts) for x in ticks], fontsize=7.5,
                   color=MUTED)
@@ -223,11 +195,16 @@ def _style_bars(ax: Axes, height: float, reach: int, texts: Texts) -> None:
         spine.set_visible(False)
 
 
-def _style_apart(ax: Axes, title: str, span: float) -> None:
-    ax.set_xlim(0, span)
-    ax.set_xticks([])
+def _style_apart(ax: Axes, title: str, span: int, texts: Texts) -> None:
+    ax.set_xlim(0, span + EDGE)
+    ticks = list(range(0, span + 1, 10 if span <= 20 else 20 if span <= 60 else 25))
+    ax.set_xticks(ticks, labels=[percent(x / 100, texts) if x else "" for x in ticks],
+                  fontsize=7.5, color=MUTED)
+    ax.tick_params(axis="x", labeltop=True, top=False, bottom=False, length=0)
     ax.tick_params(axis="y", left=False, labelleft=False)
-    ax.set_title(title, fontsize=8.5, color=TEXT, pad=14)
+    ax.xaxis.grid(True, color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(title, fontsize=8.5, color=TEXT, pad=16)
     for name, spine in ax.spines.items():
         spine.set_visible(name == "left")
         spine.set_color("#bdbdbd")

@@ -137,8 +137,12 @@ class TelegramSettings(_Frozen):
     webhook_secret: str = ""
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=0, le=65535)
+    # Long-poll wait per getUpdates call (delivery = "polling"); Telegram allows up to 50.
+    poll_timeout_seconds: int = Field(default=10, ge=1, le=50)
     live_tally: bool = True
     tally_interval_seconds: float = Field(default=5.0, ge=0)
+    # Retries after a 429 (waited out for the retry_after Telegram names).
+    retries: int = Field(default=3, ge=0, le=10)
     admins: tuple[int, ...] = ()
     chats: tuple[TelegramChatSettings, ...] = ()
 

@@ -79,12 +79,11 @@ async def apply_votes(session: AsyncSession, dialect: str, *, campaign_id: str,
             accepted.append(i)
     if not accepted:
         return [r for r in results if r is not None]
-    people = await _participants(session, dialect, [votes[i] for i in accepted],
-                                 channel_defaults, now)
+    people, current = await _participants(
+        session, dialect, [votes[i] for i in accepted], channel_defaults, now,
+        statement_ids=[statements[votes[i].statement_key].id for i in accepted])
     fresh = await _insert_events(session, dialect, [votes[i] for i in accepted], statements,
                                  people, now)
-    pairs = {(statements[votes[i].statement_key].id, people[votes[i].who][0]) for i in accepted}
-    current = await _current_positions(session, pairs)
     for i in accepted:
         vote = votes[i]
         statement = statements[vote.statement_key]
@@ -139,41 +138,63 @@ async def _statements(session: AsyncSession, campaign_id: str,
     return {r.key: _StatementRow(r.id, r.state, r.text_version, r.text) for r in rows}
 
 
-async def _participants(session: AsyncSession, dialect: str, votes: list[Vote],
-                        channel_defaults: ChannelDefaults,
-                        now: datetime) -> dict[Identity, tuple[int, str]]:
-    """(id, layer) per identity; new people are created, with the channel's default layer."""
+async def _participants(
+    session: AsyncSession, dialect: str, votes: list[Vote], channel_defaults: ChannelDefaults,
+    now: datetime, *, statement_ids: list[int],
+) -> tuple[dict[Identity, tuple[int, str]], dict[tuple[int, int], _Current]]:
+    """(id, layer) per identity, and their current positions on the batch's statements, in
+    one query (every statement costs a round trip to SQLite's thread). New people are
+    created, with the channel's default layer."""
     wanted = {v.who: channel_defaults.get((v.who.platform, v.channel_id or "")) for v in votes}
-    query = select(Participant.id, Participant.platform, Participant.workspace,
-                   Participant.user_id, Participant.layer, Participant.layer_source)
     key = tuple_(Participant.platform, Participant.workspace, Participant.user_id)
-    idents = [(w.platform, w.workspace, w.user_id) for w in wanted]
-    found = {Identity(r.platform, r.workspace, r.user_id): r
-             for r in await session.execute(query.where(key.in_(idents)))}
+    query = (
+        select(Participant.id, Participant.platform, Participant.workspace,
+               Participant.user_id, Participant.layer, Position.statement_id,
+               Position.option_key, Position.event_time)
+        .outerjoin(Position, and_(Position.participant_id == Participant.id,
+                                  Position.statement_id.in_(set(statement_ids))))
+        .where(key.in_([(w.platform, w.workspace, w.user_id) for w in wanted])))
+    found: dict[Identity, tuple[int, str]] = {}
+    current: dict[tuple[int, int], _Current] = {}
+    for row in await session.execute(query):
+        found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
+        if row.statement_id is not None:
+            current[(row.statement_id, row.id)] = _Current(row.option_key, row.event_time)
     missing = [w for w in wanted if w not in found]
     if missing:
-        await session.execute(insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing(), [
-            {"platform": w.platform, "workspace": w.workspace, "user_id": w.user_id,
-             "layer": wanted[w] or UNKNOWN_LAYER,
-             "layer_source": LayerSource.CHANNEL if wanted[w] else LayerSource.UNKNOWN,
-             "reminders_opt_out": False, "first_seen_at": now} for w in missing])
-        found |= {Identity(r.platform, r.workspace, r.user_id): r
-                  for r in await session.execute(query.where(key.in_(
-                      [(w.platform, w.workspace, w.user_id) for w in missing])))}
+        inserted = await session.execute(
+            insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing()
+            .returning(PARTICIPANTS.c.id, PARTICIPANTS.c.platform, PARTICIPANTS.c.workspace,
+                       PARTICIPANTS.c.user_id, PARTICIPANTS.c.layer),
+            [{"platform": w.platform, "workspace": w.workspace, "user_id": w.user_id,
+              "layer": wanted[w] or UNKNOWN_LAYER,
+              "layer_source": LayerSource.CHANNEL if wanted[w] else LayerSource.UNKNOWN,
+              "reminders_opt_out": False, "first_seen_at": now} for w in missing])
+        for row in inserted:
+            found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
+        if any(w not in found for w in missing):  # created meanwhile by another process
+            again = await session.execute(query.where(key.in_(
+                [(w.platform, w.workspace, w.user_id) for w in missing if w not in found])))
+            for row in again:
+                found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
+                if row.statement_id is not None:
+                    current[(row.statement_id, row.id)] = _Current(row.option_key,
+                                                                   row.event_time)
     people: dict[Identity, tuple[int, str]] = {}
     for who, default in wanted.items():
-        row = found[who]
-        layer = row.layer
+        participant_id, layer = found[who]
         if layer == UNKNOWN_LAYER and default:
             # Someone known before, voting for the first time in a channel with a default.
             await session.execute(update(Participant).where(
-                Participant.id == row.id, Participant.layer_source == LayerSource.UNKNOWN)
+                Participant.id == participant_id,
+                Participant.layer_source == LayerSource.UNKNOWN)
                 .values(layer=default, layer_source=LayerSource.CHANNEL))
-            await session.execute(update(Position).where(Position.participant_id == row.id)
+            await session.execute(update(Position)
+                                  .where(Position.participant_id == participant_id)
                                   .values(layer=default))
             layer = default
-        people[who] = (row.id, layer)
-    return people
+        people[who] = (participant_id, layer)
+    return people, current
 
 
 async def _insert_events(session: AsyncSession, dialect: str, votes: list[Vote],
@@ -188,16 +209,6 @@ async def _insert_events(session: AsyncSession, dialect: str, votes: list[Vote],
           "text_version": statements[v.statement_key].text_version,
           "event_time": v.event_time, "recorded_at": now} for v in votes])
     return set(inserted.scalars())
-
-
-async def _current_positions(session: AsyncSession,
-                             pairs: set[tuple[int, int]]) -> dict[tuple[int, int], _Current]:
-    rows = await session.execute(
-        select(Position.statement_id, Position.participant_id, Position.option_key,
-               Position.event_time)
-        .where(tuple_(Position.statement_id, Position.participant_id).in_(list(pairs))))
-    return {(r.statement_id, r.participant_id): _Current(r.option_key, r.event_time)
-            for r in rows}
 
 
 async def _write(session: AsyncSession, dialect: str, current: dict[tuple[int, int], _Current],

@@ -25,8 +25,11 @@ def create_engine(url: str) -> AsyncEngine:
         # SQLite has one writer. A single pooled connection queues transactions in-process
         # instead of letting them collide in SQLite's busy handler (which sleeps and retries),
         # or fail at once when a read transaction cannot upgrade to a write.
+        # No rollback when a connection returns to the pool: transactions end in commit or
+        # rollback already, and each extra call is a round trip to aiosqlite's thread.
         engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1,
-                                     max_overflow=0, pool_timeout=60)
+                                     max_overflow=0, pool_timeout=60,
+                                     pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
