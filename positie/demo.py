@@ -67,22 +67,28 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             try:
                 account = await _simulate(runtime.service, emulator, port, rng, people)
                 await adapter.drain()
-                report = await runtime.service.publish_digest(period="demo")
-                document = await runtime.service.digest()
+                draft = await runtime.service.digest_draft()
+                document = draft.document
+                chart = await runtime.service.digest_chart(aggregate=draft.aggregate)
+                report = await runtime.service.publish_digest(period="demo", document=document,
+                                                              chart_png=chart)
                 stored = await _stored_counts(runtime.service)
             finally:
                 await runtime.close()
             _show(emulator, settings, account, stored, report.posted,
                   time.monotonic() - started)
-            written = await asyncio.to_thread(_write_outputs, out_dir, render_text(document))
-            print(f"\nDigest as text: {written}")
+            text_path, chart_path = await asyncio.to_thread(
+                _write_outputs, out_dir, render_text(document), chart)
+            print(f"\nDigest as text:  {text_path}")
+            print(f"Digest chart:    {chart_path}")
 
 
-def _write_outputs(out_dir: Path, digest_text: str) -> Path:
+def _write_outputs(out_dir: Path, digest_text: str, chart: bytes) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "samenvatting.txt"
-    path.write_text(digest_text, encoding="utf-8")
-    return path
+    text_path, chart_path = out_dir / "samenvatting.txt", out_dir / "samenvatting.png"
+    text_path.write_text(digest_text, encoding="utf-8")
+    chart_path.write_bytes(chart)
+    return text_path.resolve(), chart_path.resolve()
 
 
 async def _simulate(service: Any, emulator: SlackEmulator, port: int, rng: random.Random,
