@@ -33,7 +33,7 @@ from bot.domain import ScaleOption
 from bot.labels import percent
 from bot.texts import Texts
 
-DPI = 105
+DPI = 100
 WIDTH_IN = 10.0
 ROW_IN = 0.21  # one bar row; the vertical layout below is counted in rows
 BAR = 0.72  # bar thickness, in rows

@@ -81,17 +81,18 @@ class PositionWriter:
                 future.set_result(result)
 
     async def _apply(self, votes: list[Vote]) -> list[PositionResult]:
-        async with self._db.transaction() as session:
-            if self._channel_defaults is None:
+        if self._channel_defaults is None:
+            async with self._db.sessions() as session:
                 rows = await session.execute(
                     select(Channel.platform, Channel.external_id, Channel.default_layer)
                     .where(Channel.campaign_id == self._campaign_id,
                            Channel.default_layer.is_not(None)))
                 self._channel_defaults = {(r.platform, r.external_id): r.default_layer
                                           for r in rows}
-            return await apply_votes(session, self._db.dialect, campaign_id=self._campaign_id,
-                                     votes=votes, option_keys=self._option_keys,
-                                     channel_defaults=self._channel_defaults, now=self._now())
+        defaults, now = self._channel_defaults, self._now()
+        return await self._db.run_unit(lambda session: apply_votes(
+            session, self._db.dialect, campaign_id=self._campaign_id, votes=votes,
+            option_keys=self._option_keys, channel_defaults=defaults, now=now))
 
 
 def _settle(future: asyncio.Future[PositionResult], exc: Exception) -> None:

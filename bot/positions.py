@@ -4,6 +4,11 @@ The latest event time wins and a redelivered request (same delivery id) changes 
 when two processes receive it at once: both rules live in database constraints. Votes are
 applied in batches with set-based SQL (a handful of statements per batch, not per vote), so
 concurrent clicks share one transaction; see bot.position_writer for the group commit.
+
+The functions take a synchronous Session: on SQLite the whole batch runs in one thread hop
+(a dedicated connection in a worker thread), on PostgreSQL through AsyncSession.run_sync.
+Per-statement hops to aiosqlite's thread were the ingest bottleneck (each waits for the GIL
+while the event loop is busy parsing requests).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.domain import (
     UNKNOWN_LAYER,
@@ -54,12 +59,12 @@ POSITIONS = Position.__table__
 ChannelDefaults = Mapping[tuple[str, str], str]  # (platform, channel id) -> layer
 
 
-async def apply_votes(session: AsyncSession, dialect: str, *, campaign_id: str,
+def apply_votes(session: Session, dialect: str, *, campaign_id: str,
                       votes: Sequence[Vote], option_keys: frozenset[str],
                       channel_defaults: ChannelDefaults, now: datetime) -> list[PositionResult]:
     """Apply `votes` in order inside the caller's transaction; one result per vote."""
     results: list[PositionResult | None] = [None] * len(votes)
-    statements = await _statements(session, campaign_id, {v.statement_key for v in votes})
+    statements = _statements(session, campaign_id, {v.statement_key for v in votes})
     accepted: list[int] = []
     seen_deliveries: set[str] = set()
     for i, vote in enumerate(votes):
@@ -79,10 +84,10 @@ async def apply_votes(session: AsyncSession, dialect: str, *, campaign_id: str,
             accepted.append(i)
     if not accepted:
         return [r for r in results if r is not None]
-    people, current = await _participants(
+    people, current = _participants(
         session, dialect, [votes[i] for i in accepted], channel_defaults, now,
         statement_ids=[statements[votes[i].statement_key].id for i in accepted])
-    fresh = await _insert_events(session, dialect, [votes[i] for i in accepted], statements,
+    fresh = _insert_events(session, dialect, [votes[i] for i in accepted], statements,
                                  people, now)
     for i in accepted:
         vote = votes[i]
@@ -94,7 +99,7 @@ async def apply_votes(session: AsyncSession, dialect: str, *, campaign_id: str,
         pair = (statement.id, participant_id)
         state = current.setdefault(pair, _Current(option=None, event_time=float("-inf")))
         results[i] = _result(_apply(state, vote), vote, state.option, layer, statement)
-    await _write(session, dialect, current, {pid: layer for pid, layer in people.values()},
+    _write(session, dialect, current, {pid: layer for pid, layer in people.values()},
                  now)
     return [r for r in results if r is not None]
 
@@ -129,17 +134,17 @@ class _StatementRow:
     text: str
 
 
-async def _statements(session: AsyncSession, campaign_id: str,
+def _statements(session: Session, campaign_id: str,
                       keys: set[str]) -> dict[str, _StatementRow]:
-    rows = await session.execute(
+    rows = session.execute(
         select(Statement.key, Statement.id, Statement.state, Statement.text_version,
                Statement.text)
         .where(Statement.campaign_id == campaign_id, Statement.key.in_(keys)))
     return {r.key: _StatementRow(r.id, r.state, r.text_version, r.text) for r in rows}
 
 
-async def _participants(
-    session: AsyncSession, dialect: str, votes: list[Vote], channel_defaults: ChannelDefaults,
+def _participants(
+    session: Session, dialect: str, votes: list[Vote], channel_defaults: ChannelDefaults,
     now: datetime, *, statement_ids: list[int],
 ) -> tuple[dict[Identity, tuple[int, str]], dict[tuple[int, int], _Current]]:
     """(id, layer) per identity, and their current positions on the batch's statements, in
@@ -156,13 +161,13 @@ async def _participants(
         .where(key.in_([(w.platform, w.workspace, w.user_id) for w in wanted])))
     found: dict[Identity, tuple[int, str]] = {}
     current: dict[tuple[int, int], _Current] = {}
-    for row in await session.execute(query):
+    for row in session.execute(query):
         found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
         if row.statement_id is not None:
             current[(row.statement_id, row.id)] = _Current(row.option_key, row.event_time)
     missing = [w for w in wanted if w not in found]
     if missing:
-        inserted = await session.execute(
+        inserted = session.execute(
             insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing()
             .returning(PARTICIPANTS.c.id, PARTICIPANTS.c.platform, PARTICIPANTS.c.workspace,
                        PARTICIPANTS.c.user_id, PARTICIPANTS.c.layer),
@@ -173,7 +178,7 @@ async def _participants(
         for row in inserted:
             found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
         if any(w not in found for w in missing):  # created meanwhile by another process
-            again = await session.execute(query.where(key.in_(
+            again = session.execute(query.where(key.in_(
                 [(w.platform, w.workspace, w.user_id) for w in missing if w not in found])))
             for row in again:
                 found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
@@ -185,11 +190,11 @@ async def _participants(
         participant_id, layer = found[who]
         if layer == UNKNOWN_LAYER and default:
             # Someone known before, voting for the first time in a channel with a default.
-            await session.execute(update(Participant).where(
+            session.execute(update(Participant).where(
                 Participant.id == participant_id,
                 Participant.layer_source == LayerSource.UNKNOWN)
                 .values(layer=default, layer_source=LayerSource.CHANNEL))
-            await session.execute(update(Position)
+            session.execute(update(Position)
                                   .where(Position.participant_id == participant_id)
                                   .values(layer=default))
             layer = default
@@ -197,11 +202,11 @@ async def _participants(
     return people, current
 
 
-async def _insert_events(session: AsyncSession, dialect: str, votes: list[Vote],
+def _insert_events(session: Session, dialect: str, votes: list[Vote],
                          statements: Mapping[str, _StatementRow],
                          people: Mapping[Identity, tuple[int, str]], now: datetime) -> set[str]:
     """Insert one event per delivery; returns the delivery ids that were new."""
-    inserted = await session.execute(
+    inserted = session.execute(
         insert_for(dialect, EVENTS).on_conflict_do_nothing(index_elements=["delivery_id"])
         .returning(EVENTS.c.delivery_id),
         [{"delivery_id": v.delivery_id, "statement_id": statements[v.statement_key].id,
@@ -211,14 +216,14 @@ async def _insert_events(session: AsyncSession, dialect: str, votes: list[Vote],
     return set(inserted.scalars())
 
 
-async def _write(session: AsyncSession, dialect: str, current: dict[tuple[int, int], _Current],
+def _write(session: Session, dialect: str, current: dict[tuple[int, int], _Current],
                  layers: Mapping[int, str], now: datetime) -> None:
     changed = [(pair, s) for pair, s in current.items() if s.dirty]
     upserts = [(pair, s) for pair, s in changed if s.option is not None]
     withdrawals = [(pair, s) for pair, s in changed if s.option is None]
     if upserts:
         insert = insert_for(dialect, POSITIONS)
-        await session.execute(insert.on_conflict_do_update(
+        session.execute(insert.on_conflict_do_update(
             index_elements=["statement_id", "participant_id"],
             set_={"option_key": insert.excluded.option_key,
                   "event_time": insert.excluded.event_time,
@@ -231,7 +236,7 @@ async def _write(session: AsyncSession, dialect: str, current: dict[tuple[int, i
               "option_key": s.option, "event_time": s.event_time, "changes": s.changes,
               "updated_at": now} for (sid, pid), s in upserts])
     if withdrawals:
-        await session.execute(delete(Position).where(or_(*(
+        session.execute(delete(Position).where(or_(*(
             and_(Position.statement_id == sid, Position.participant_id == pid,
                  Position.event_time < s.event_time) for (sid, pid), s in withdrawals))))
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 
@@ -24,7 +25,8 @@ from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
-# How many channels are posted to at once; gateways pace themselves to platform limits.
+# How many channels per platform are posted to at once; gateways pace themselves to the
+# platform's limits.
 FANOUT_CONCURRENCY = 64
 # A post claimed for sending but never marked sent (the process died) is retried after this.
 SEND_LEASE = timedelta(minutes=10)
@@ -55,12 +57,11 @@ async def open_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
             Channel.campaign_id == campaign_id, Channel.active.is_(True),
             Channel.platform.in_(list(gateways))))).all()
         statement_id = statement.id
-        for channel_id, roles in channels:
-            if "statements" in (roles or []):
-                await session.execute(insert_for(db.dialect, Post)
-                                      .values(statement_id=statement_id, channel_id=channel_id,
-                                              status="pending", attempts=0)
-                                      .on_conflict_do_nothing())
+        claims = [{"statement_id": statement_id, "channel_id": channel_id, "status": "pending",
+                   "attempts": 0} for channel_id, roles in channels
+                  if "statements" in (roles or [])]
+        if claims:  # one statement for all channels: a thousand chats are one round trip
+            await session.execute(insert_for(db.dialect, Post).on_conflict_do_nothing(), claims)
     return await deliver_pending(db, gateways, statement_id=statement_id, view=view, now=now)
 
 
@@ -74,10 +75,12 @@ async def deliver_pending(db: Database, gateways: Mapping[str, ChatGateway], *,
             .join(Channel, Channel.id == Post.channel_id)
             .where(Post.statement_id == statement_id, _claimable(now),
                    Channel.active.is_(True)))).all()
-    semaphore = asyncio.Semaphore(FANOUT_CONCURRENCY)
+    # One limit per platform: a platform that paces itself (Telegram's 30 messages a second)
+    # must not hold the others' posts behind its queue, nor they its.
+    semaphores = {row.platform: asyncio.Semaphore(FANOUT_CONCURRENCY) for row in rows}
 
-    async def deliver(row: object) -> str:
-        async with semaphore:
+    async def deliver(row: Any) -> str:
+        async with semaphores[row.platform]:
             return await _deliver_one(db, gateways, row, view, now)
 
     outcomes = await asyncio.gather(*(deliver(row) for row in rows))

@@ -62,6 +62,8 @@ def _logging(verbose: bool) -> None:
     # answers; they stay at INFO even with --verbose.
     for name in ("slack_sdk", "slack_bolt", "telegram", "httpx", "aiosqlite"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
+    # httpx logs every request URL at INFO, and a Telegram Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @app.command("run")

@@ -16,6 +16,7 @@ from adapters.slack import SlackAdapter
 from bot.config import Settings
 from bot.render_text import render_text
 from emulators.slack import SlackEmulator, SlackUserClient
+from positie import telegram_demo
 from positie.slack_view import boxed, message_lines
 from positie.wiring import build_runtime
 
@@ -43,11 +44,14 @@ class Account:
     layered: set[str] = field(default_factory=set)
 
 
-def demo_settings(db_path: Path, api_base_url: str) -> Settings:
+def demo_settings(db_path: Path, api_base_url: str,
+                  telegram_base_url: str | None = None) -> Settings:
     raw: dict[str, Any] = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     raw["database"] = {"url": f"sqlite+aiosqlite:///{db_path}"}
     raw["slack"].update(bot_token="xoxb-positie-emulator", signing_secret=SIGNING_SECRET,
                         api_base_url=api_base_url, port=0, tally_interval_seconds=1.0)
+    if telegram_base_url is not None:
+        raw["telegram"] = telegram_demo.telegram_section(telegram_base_url)
     return Settings.model_validate({**raw, "base_dir": ROOT})
 
 
@@ -55,8 +59,8 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
     started = time.monotonic()
     rng = random.Random(20260710)  # the workshop's date: the same demo every time
     with tempfile.TemporaryDirectory(prefix="positie-demo-") as tmp:
-        async with SlackEmulator() as emulator:
-            settings = demo_settings(Path(tmp) / "positie.db", emulator.base_url)
+        async with SlackEmulator() as emulator, telegram_demo.telegram_emulator() as tg:
+            settings = demo_settings(Path(tmp) / "positie.db", emulator.base_url, tg.base_url)
             for channel in settings.slack.channels:
                 emulator.add_channel(channel.id, channel.id.lower())
             runtime = await build_runtime(settings, with_adapters=False)
@@ -64,9 +68,15 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             runtime.slack = adapter
             runtime.service.gateways["slack"] = adapter.gateway
             port = await adapter.start(host="127.0.0.1", port=0)
+            runtime.telegram = telegram_demo.adapter_for(runtime.service)
+            await runtime.telegram.start()
             try:
                 account = await _simulate(runtime.service, emulator, port, rng, people)
                 await adapter.drain()
+                tg_account = await telegram_demo.simulate(
+                    runtime.service, tg, runtime.telegram,
+                    (await _catalogue_keys(runtime.service))[:STATEMENTS_TO_OPEN], rng,
+                    LEANINGS, people=16)
                 draft = await runtime.service.digest_draft()
                 document = draft.document
                 chart = await runtime.service.digest_chart(aggregate=draft.aggregate)
@@ -77,6 +87,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                 await runtime.close()
             _show(emulator, settings, account, stored, report.posted,
                   time.monotonic() - started)
+            telegram_demo.show(tg, tg_account)
             text_path, chart_path = await asyncio.to_thread(
                 _write_outputs, out_dir, render_text(document), chart)
             print(f"\nDigest as text:  {text_path}")

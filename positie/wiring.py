@@ -8,6 +8,7 @@ import signal
 from dataclasses import dataclass, field
 
 from adapters.slack import SlackAdapter
+from adapters.telegram import TelegramAdapter
 from bot.campaigns import import_catalogue, sync_settings
 from bot.catalogue import load_catalogue
 from bot.clock import SystemClock
@@ -27,12 +28,15 @@ class Runtime:
     db: Database
     service: CampaignService
     slack: SlackAdapter | None = None
+    telegram: TelegramAdapter | None = None
     scheduler: CampaignScheduler | None = None
     started: list[str] = field(default_factory=list)
 
     async def close(self) -> None:
         if self.scheduler is not None:  # first: no job may start on a closing runtime
             await self.scheduler.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()
         if self.slack is not None:
             await self.slack.stop()
         await self.service.aclose()
@@ -58,6 +62,9 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
     if with_adapters and settings.slack.enabled:
         runtime.slack = SlackAdapter(service=service, settings=settings.slack)
         service.gateways["slack"] = runtime.slack.gateway
+    if with_adapters and settings.telegram.enabled:
+        runtime.telegram = TelegramAdapter(service=service, settings=settings.telegram)
+        service.gateways["telegram"] = runtime.telegram.gateway
     return runtime
 
 
@@ -72,6 +79,8 @@ async def run_until_stopped(settings: Settings) -> None:
         if runtime.slack is not None:
             port = await runtime.slack.start()
             log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host, port)
+        if runtime.telegram is not None:
+            await runtime.telegram.start()  # polling or webhook, per telegram.delivery
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
         if not runtime.service.gateways:

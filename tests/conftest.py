@@ -19,6 +19,11 @@ from tests.factories import T0, settings
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_STATEMENTS = ROOT / "statements.example.toml"
 
+# python-telegram-bot 22 warns while building a RetryAfter unless durations are timedeltas,
+# and warnings are errors here: opt in for the whole session (adapters/telegram does the same
+# for production).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def postgres_url() -> AsyncIterator[str | None]:

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from telegram import Chat, Update, User
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     BaseRateLimiter,
@@ -48,7 +48,7 @@ from adapters.telegram.outbound import (
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from bot import replies
 from bot.batching import Coalescer
-from bot.config import TelegramSettings
+from bot.config import ConfigError, TelegramSettings
 from bot.domain import Identity, StatementState
 from bot.ports import ChannelUnavailable
 from bot.posts import PollPost
@@ -244,7 +244,11 @@ class TelegramAdapter:
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
         app = self.application
-        await app.initialize()  # getMe: a wrong token fails here, before anything runs
+        try:
+            await app.initialize()  # getMe: a wrong token fails here, before anything runs
+        except InvalidToken as exc:
+            raise ConfigError("telegram.bot_token: Telegram does not know this token; copy it "
+                              "again from @BotFather (or POSITIE_TELEGRAM_BOT_TOKEN)") from exc
         await self._register_commands()
         await app.start()
         updater = app.updater
@@ -284,3 +288,4 @@ class TelegramAdapter:
             await app.stop()
         await self.drain()
         await app.shutdown()
+        await app.bot.shutdown()  # when only the gateway used it (no-op otherwise)

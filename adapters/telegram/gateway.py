@@ -8,6 +8,7 @@ core marks it inactive; anything else after the rate limiter's own retries (429,
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -66,6 +67,8 @@ class TelegramGateway:
     def __init__(self, *, bot: Bot, service: CampaignService) -> None:
         self._bot = bot
         self._service = service
+        self._ready = False
+        self._ready_lock = asyncio.Lock()
 
     # -- statements ---------------------------------------------------------------------
     async def statement_message(self, statement: StatementView) -> OutgoingMessage:
@@ -160,6 +163,10 @@ class TelegramGateway:
 
     async def _call(self, method: Callable[..., Awaitable[T]], **kwargs: Any) -> T:
         try:
+            if not self._ready:  # `positie post` and `digest` use the bot without running it
+                async with self._ready_lock:
+                    await self._bot.initialize()
+                    self._ready = True
             return await method(**kwargs)
         except TelegramError as exc:
             reason = unavailable_reason(exc)

@@ -12,6 +12,7 @@ window, so one busy group never holds up the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -43,20 +44,42 @@ MAX_IDLE_LANES = 4096
 
 
 class _Window:
-    """The last `limit.count` send times: enough to say when the next send is allowed."""
+    """Sends that still count against a limit: those in flight, and those answered less than
+    a period ago.
+
+    Counting from the moment the answer arrives (not the moment of sending) is what makes
+    this exact whatever the network does: Telegram counts a message at some moment between
+    the two, so a send allowed here is allowed there, with no safety margin to guess.
+    """
 
     def __init__(self, limit: Limit, period: float) -> None:
         self._count = limit.count
         self._period = period
-        self._stamps: deque[float] = deque(maxlen=limit.count)
+        self._answered: deque[float] = deque()
+        self._in_flight = 0
 
-    def wait(self, now: float) -> float:
-        if len(self._stamps) < self._count:
+    def wait(self, now: float) -> float | None:
+        """Seconds until one more send fits; None when only an answer in flight can free
+        room (when, nobody knows yet)."""
+        while self._answered and self._answered[0] <= now - self._period:
+            self._answered.popleft()
+        excess = self._in_flight + len(self._answered) - self._count + 1
+        if excess <= 0:
             return 0.0
-        return max(0.0, self._stamps[0] + self._period - now)
+        if excess > len(self._answered):
+            return None
+        return self._answered[excess - 1] + self._period - now
 
-    def record(self, now: float) -> None:
-        self._stamps.append(now)
+    def start(self) -> None:
+        self._in_flight += 1
+
+    def finish(self, now: float) -> None:
+        self._in_flight -= 1
+        self._answered.append(now)
+
+    @property
+    def idle(self) -> bool:
+        return self._in_flight == 0 and not self._answered
 
 
 class _Lane:
@@ -69,14 +92,13 @@ class _Lane:
 class TelegramRateLimiter(BaseRateLimiter[int]):
     """Sliding windows per chat, per group and overall; 429s retried up to `max_retries`.
 
-    `margin_s` widens every window a little: the server counts arrival times, which jitter
-    by a few milliseconds against the moments requests leave here. `time_scale` shrinks every
-    window for tests and benchmarks against an emulator that scales its limits the same way.
+    `time_scale` shrinks every window for tests and benchmarks against an emulator that
+    scales its limits the same way; `margin_s` widens them (0: the counting is exact).
     """
 
     def __init__(self, *, max_retries: int = 3, overall: Limit = OVERALL,
                  per_chat: Limit = PER_CHAT, per_group: Limit = PER_GROUP,
-                 margin_s: float = 0.04, time_scale: float = 1.0,
+                 margin_s: float = 0.0, time_scale: float = 1.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._max_retries = max_retries
         self._per_chat = per_chat
@@ -86,6 +108,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self._monotonic = monotonic
         self._overall = _Window(overall, self._period(overall))
         self._overall_lock = asyncio.Lock()
+        self._answer = asyncio.Event()  # replaced after every answer: wakes overall waiters
         self._lanes: dict[int | str, _Lane] = {}
 
     def _period(self, limit: Limit) -> float:
@@ -113,7 +136,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         lane = self._lane(chat)
         lane.users += 1
         try:
-            async with lane.lock:  # one chat's messages leave in order
+            async with lane.lock:  # one chat's messages leave in order, one at a time
                 return await self._with_retries(callback, args, kwargs, endpoint, retries,
                                                 (chat, lane))
         finally:
@@ -125,13 +148,16 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             if len(self._lanes) >= MAX_IDLE_LANES:
                 self._forget_idle_lanes()
             lane = self._lanes[chat] = _Lane()
+            lane.windows.append(_Window(self._per_chat, self._period(self._per_chat)))
+            if _is_group(chat):
+                lane.windows.append(_Window(self._per_group, self._period(self._per_group)))
         return lane
 
     def _forget_idle_lanes(self) -> None:
         """Drop chats nobody is sending to whose windows have all passed."""
         now = self._monotonic()
         for chat, lane in list(self._lanes.items()):
-            if lane.users == 0 and all(w.wait(now) == 0 for w in lane.windows):
+            if lane.users == 0 and all(w.wait(now) == 0 and w.idle for w in lane.windows):
                 del self._lanes[chat]
 
     async def _with_retries(self, callback: Callable[..., Coroutine[Any, Any, JSONResult]],
@@ -139,7 +165,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                             target: tuple[int | str, _Lane] | None) -> JSONResult:
         for attempt in range(retries + 1):
             if target is not None:
-                await self._take_turn(*target)
+                await self._take_turn(target[1])
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -149,27 +175,34 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 log.info("Telegram asked to slow down (%s to chat %s): retrying in %.1f s",
                          endpoint, target[0] if target else "-", seconds)
                 await asyncio.sleep(seconds + 0.1)
+            finally:
+                if target is not None:
+                    self._finish(target[1])
         raise AssertionError("unreachable")
 
-    async def _take_turn(self, chat: int | str, lane: _Lane) -> None:
-        """Wait until a message to `chat` fits every window, then count it."""
-        if not lane.windows:
-            lane.windows.append(_Window(self._per_chat, self._period(self._per_chat)))
-            if _is_group(chat):
-                lane.windows.append(_Window(self._per_group, self._period(self._per_group)))
-        # Only the lane's holder records into its windows, and only the overall lock's holder
-        # into the overall one: after one wait each, the window is free.
-        wait = max(w.wait(self._monotonic()) for w in lane.windows)
+    async def _take_turn(self, lane: _Lane) -> None:
+        """Wait until a message fits the chat's windows and the overall one; count it."""
+        # The lane's lock is held, so nothing else is in flight to this chat: a number.
+        wait = max(w.wait(self._monotonic()) or 0.0 for w in lane.windows)
         if wait > 0:
             await asyncio.sleep(wait)
         async with self._overall_lock:  # first come, first served across chats
-            wait = self._overall.wait(self._monotonic())
-            if wait > 0:
-                await asyncio.sleep(wait)
-            now = self._monotonic()
-            self._overall.record(now)
+            while (pause := self._overall.wait(self._monotonic())) != 0:
+                answered = self._answer
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(pause):  # None: until the next answer
+                        await answered.wait()
+            self._overall.start()
             for window in lane.windows:
-                window.record(now)
+                window.start()
+
+    def _finish(self, lane: _Lane) -> None:
+        now = self._monotonic()
+        self._overall.finish(now)
+        for window in lane.windows:
+            window.finish(now)
+        self._answer.set()
+        self._answer = asyncio.Event()
 
 
 def _chat_key(chat_id: object) -> int | str | None:

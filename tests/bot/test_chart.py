@@ -1,0 +1,156 @@
+"""The digest chart: what goes into the bars (pure), and the PNG the service renders."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.image import imread
+
+from bot.aggregation import CampaignAggregate, Cell, StatementAggregate, aggregate_campaign
+from bot.chart import DPI, WIDTH_IN, render_chart
+from bot.chart_data import TOTAL_ROW, ChartData, bar_row, chart_rows
+from bot.config import DEFAULT_SCALE
+from bot.service import CampaignService
+from bot.texts import texts_for
+from tests.factories import person, settings, vote
+
+S = "visie-rijk"
+CAMPAIGN = settings("sqlite://").campaign
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def statement(key: str, layers: dict[str, dict[str, int]],
+              state: str = "open") -> StatementAggregate:
+    return StatementAggregate(
+        key=key, text=f"Stelling {key} over de circulaire economie.", theme_key="visie",
+        theme_title="Visie", state=state,
+        cells={layer: Cell(layer, counts) for layer, counts in layers.items()})
+
+
+def aggregate(*statements: StatementAggregate) -> CampaignAggregate:
+    return CampaignAggregate(statements=statements, participants_by_layer={},
+                             positions_by_layer={}, statements_asked=len(statements))
+
+
+def rows_of(language: str, *statements: StatementAggregate) -> ChartData:
+    return chart_rows(aggregate(*statements), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                      texts=texts_for(language))
+
+
+def test_layer_under_k_is_left_out_and_said_so() -> None:
+    data = rows_of("nl", statement("s1", {
+        "rijk": {"eens": 4, "oneens": 2}, "gemeente": {"eens": 5},
+        "provincie": {"helemaal_eens": 3}, "waterschap": {"oneens": 1},
+        "onbekend": {"weet_niet": 2}}))
+    [panel] = data.panels
+    layers = [row.layer for row in panel.rows]
+    assert layers == ["rijk", "provincie", "gemeente", TOTAL_ROW]
+    assert panel.notes == ("Niet getoond (te weinig antwoorden): Waterschap, Onbekende laag",)
+    assert "Lagen met minder dan 3 antwoorden zijn weggelaten." in data.notes
+    # The total counts everyone; the three left out together cannot be told apart.
+    assert panel.rows[-1].respondents == 17
+
+
+def test_a_shown_layer_is_hidden_too_when_it_would_reveal_the_rest() -> None:
+    data = rows_of("nl", statement("s1", {"rijk": {"eens": 6}, "onbekend": {"oneens": 1}}))
+    [panel] = data.panels
+    assert [row.layer for row in panel.rows] == [TOTAL_ROW]
+    assert any(note.startswith("Soms is ook een kleine laag weggelaten") for note in data.notes)
+
+
+def test_statement_under_k_gets_a_note_instead_of_bars() -> None:
+    data = rows_of("nl", statement("s1", {"rijk": {"eens": 1}, "gemeente": {"oneens": 1}}))
+    [panel] = data.panels
+    assert panel.rows == ()
+    assert panel.notes == ("Nog minder dan 3 antwoorden: nog niet getoond.",)
+    assert not any(note.startswith("Lagen met minder") for note in data.notes)
+
+
+def test_dutch_labels_by_default() -> None:
+    data = rows_of("nl", statement("s1", {"rijk": {"eens": 3}, "onbekend": {"oneens": 3}},
+                                   state="closed"))
+    [panel] = data.panels
+    assert [row.label for row in panel.rows] == [
+        "Rijk (3)", "Onbekende laag (3)", "Alle lagen (6)"]
+    assert [entry.label for entry in data.legend] == [
+        "helemaal oneens", "oneens", "neutraal", "eens", "helemaal eens", "weet niet"]
+    assert panel.title.endswith("(gesloten)")
+    assert data.title == "Posities per overheidslaag — Testcampagne"
+    assert data.apart_title == "weet niet"
+    assert "“weet niet” hoort niet bij de schaal en staat apart, rechts." in data.notes
+
+
+def test_english_when_asked() -> None:
+    data = rows_of("en", statement("s1", {"rijk": {"eens": 3}}))
+    assert [row.label for row in data.panels[0].rows] == [
+        "National government (3)", "All layers (3)"]
+
+
+def test_bar_is_centred_on_neutral_with_dont_know_apart() -> None:
+    cell = Cell("rijk", {"helemaal_oneens": 1, "oneens": 1, "neutraal": 2, "eens": 3,
+                         "helemaal_eens": 1, "weet_niet": 2})
+    row = bar_row(cell, label="Rijk (10)", scale=DEFAULT_SCALE)
+    segments = {s.option_key: s for s in row.segments}
+    assert [s.option_key for s in row.segments] == [
+        "helemaal_oneens", "oneens", "neutraal", "eens", "helemaal_eens"]
+    assert segments["neutraal"].start == pytest.approx(-10.0)  # 20% split across 0
+    assert segments["helemaal_oneens"].start == pytest.approx(-30.0)
+    end = row.segments[-1].start + row.segments[-1].width
+    assert end == pytest.approx(50.0)
+    assert (row.disagree, row.agree, row.apart) == pytest.approx((20.0, 40.0, 20.0))
+    assert sum(s.width for s in row.segments) + row.apart == pytest.approx(100.0)
+
+
+def test_colours_differ_per_option_and_darken_towards_the_extremes() -> None:
+    data = rows_of("nl", statement("s1", {"rijk": {"eens": 3}}))
+    colours = {entry.option_key: entry.colour for entry in data.legend}
+    assert len(set(colours.values())) == len(colours)
+
+    def lightness(key: str) -> float:
+        return sum(to_rgb(colours[key]))
+
+    assert lightness("helemaal_oneens") < lightness("oneens")
+    assert lightness("helemaal_eens") < lightness("eens")
+
+
+def test_no_statements_yet() -> None:
+    data = rows_of("nl")
+    assert data.panels == ()
+    assert data.notes == ("Er zijn nog geen stellingen geopend.",)
+    png = render_chart(aggregate(), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                       texts=texts_for("nl"))
+    assert png.startswith(PNG_MAGIC)
+
+
+def test_png_has_the_width_and_grows_with_the_statements() -> None:
+    one = statement("s1", {"rijk": {"eens": 3, "weet_niet": 1}, "gemeente": {"oneens": 4}})
+    small = render_chart(aggregate(one), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                         texts=texts_for("nl"))
+    large = render_chart(aggregate(*[one] * 4), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                         texts=texts_for("nl"))
+    assert small.startswith(PNG_MAGIC) and large.startswith(PNG_MAGIC)
+    small_image, large_image = imread(BytesIO(small)), imread(BytesIO(large))
+    assert small_image.shape[1] == large_image.shape[1] == round(WIDTH_IN * DPI)
+    assert large_image.shape[0] > 1.5 * small_image.shape[0] > 0
+
+
+async def test_service_renders_the_chart_from_the_database(service: CampaignService) -> None:
+    await service.open(S)
+    layers = {"rijk": 4, "gemeente": 3, "provincie": 2, "waterschap": 1}
+    for layer, people in layers.items():
+        for i in range(people):
+            who = person(f"U{layer}{i}")
+            await service.record(vote(who, S, "eens" if i % 2 else "oneens"))
+            await service.choose_layer(who, layer)
+    data = chart_rows(await aggregate_campaign(service.db, service.campaign_id),
+                      campaign=service.settings.campaign, scale=service.scale,
+                      texts=service.texts())
+    [panel] = data.panels
+    assert [row.label for row in panel.rows] == ["Rijk (4)", "Gemeente (3)", "Alle lagen (10)"]
+    assert panel.notes == ("Niet getoond (te weinig antwoorden): Provincie, Waterschap",)
+    png = await service.digest_chart()
+    assert png.startswith(PNG_MAGIC)
+    height, width, _ = imread(BytesIO(png)).shape
+    assert width == round(WIDTH_IN * DPI) and height > 200

@@ -1,0 +1,46 @@
+"""One campaign on Slack and Telegram at once: one statement, one set of positions, one digest
+that counts both platforms per layer and is posted to both."""
+
+from __future__ import annotations
+
+from bot.campaigns import sync_settings
+from bot.service import CampaignService
+from tests.factories import settings
+from tests.slack_world import slack_section, slack_world
+from tests.telegram_world import BUTTONS, GEMEENTE, POLL, person, telegram_section, telegram_world
+
+S = "visie-rijk"
+
+
+async def test_digest_merges_slack_and_telegram_per_layer(service: CampaignService,
+                                                          db_url: str) -> None:
+    config = settings(db_url, slack=slack_section(), telegram=telegram_section())
+    service.settings = config
+    await sync_settings(service.db, config)
+    async with slack_world(service, config) as slack, telegram_world(service, config) as tg:
+        report = await service.open(S)
+        assert report.posted == 2 + 3  # two Slack channels, three Telegram chats
+        # Rijk: two on Slack (the channel's default layer) and two on Telegram who say so.
+        for n, option in enumerate(["eens", "oneens"]):
+            await slack.click(f"R{n}", S, option, channel="C0RIJK0001")
+        await tg.press(person(1), S, "eens")
+        await tg.answer(person(2), S, "oneens")
+        await tg.settle()
+        for n, chat in ((1, BUTTONS), (2, POLL)):
+            question = next(m for m in tg.emulator.messages(chat) if m.reply_markup
+                            and "overheidslaag" in (m.plain_text or ""))
+            tg.emulator.user_presses_button(person(n), chat, question.message_id, "l:rijk")
+        # Gemeente: three on Telegram, in the group whose default layer it is.
+        for n in range(3, 6):
+            await tg.press(person(n), S, "eens", chat=GEMEENTE)
+        await tg.settle()
+        await slack.settle()
+        digest = await service.publish_digest(period="2026-W48")
+        assert (digest.posted, digest.failed) == (5, 0)
+        slack_text = str([m.blocks for m in slack.emulator.messages("C0MIXED001")
+                          if m.blocks and m.blocks[0]["type"] == "header"])
+        telegram_text = "\n".join(tg.texts_in(POLL))
+        for shown in (slack_text, telegram_text):
+            assert "Rijk (4): 50% eens" in shown
+            assert "Gemeente (3): 100% eens" in shown
+            assert "Alle lagen (7): 71% eens" in shown

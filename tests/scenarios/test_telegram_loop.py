@@ -1,0 +1,220 @@
+"""The Telegram loop over HTTP: statements out as buttons and polls, answers in, commands."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.campaigns import sync_settings
+from bot.service import CampaignService
+from tests.factories import settings
+from tests.telegram_world import (
+    ADMIN,
+    BUTTONS,
+    GEMEENTE,
+    POLL,
+    TelegramWorld,
+    person,
+    telegram_section,
+    telegram_world,
+)
+
+S = "visie-rijk"
+ALICE, BOB = person(1), person(2)
+
+
+@pytest.fixture
+async def world(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
+    config = settings(db_url, telegram=telegram_section())
+    service.settings = config
+    await sync_settings(service.db, config)
+    async with telegram_world(service, config) as w:
+        yield w
+
+
+async def test_statement_goes_out_as_buttons_and_as_a_poll(world: TelegramWorld) -> None:
+    report = await world.service.open(S)
+    assert (report.posted, report.pending, report.unavailable) == (3, 0, 0)
+    message = world.statement_message(BUTTONS, S)
+    buttons = [b for row in message.reply_markup["inline_keyboard"] for b in row]  # type: ignore[index]
+    assert [b["callback_data"] for b in buttons] == [
+        f"v:{S}:{o}" for o in ("helemaal_eens", "eens", "neutraal", "oneens",
+                               "helemaal_oneens", "weet_niet")]
+    assert message.parse_mode == "HTML" and "Stelling · Versneller 1" in message.plain_text
+    poll = await world.poll(S)
+    assert not poll.is_anonymous and poll.options[:2] == ("helemaal eens", "eens")
+    assert [c["command"] for c in world.emulator.commands()][:3] == [
+        "laag", "mijnposities", "stellingen"]
+    assert world.emulator.commands(language_code="en")[0] == {
+        "command": "layer", "description": "Your layer of government"}
+
+
+async def test_poll_answer_records_a_position(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    await world.answer(ALICE, S, "eens")
+    await world.settle()
+    assert await world.stored() == [("eens", "onbekend")]
+    # Her layer is unknown and she never started the bot: one question in the group, with
+    # buttons that set the presser's own layer.
+    [question] = [m for m in world.emulator.messages(POLL) if m.reply_markup]
+    assert "overheidslaag" in (question.plain_text or "")
+
+
+async def test_changed_poll_answer_keeps_one_position(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    await world.answer(ALICE, S, "eens")
+    await world.answer(ALICE, S, "helemaal_oneens")  # both in one getUpdates batch
+    await world.settle()
+    assert await world.stored() == [("helemaal_oneens", "onbekend")]
+    assert await world.event_count() == 2
+
+
+async def test_retracted_poll_answer_withdraws_the_position(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    await world.answer(ALICE, S, "eens")
+    await world.answer(BOB, S, "oneens")
+    await world.settle()
+    await world.answer(ALICE, S, None)
+    await world.settle()
+    assert await world.stored() == [("oneens", "onbekend")]
+
+
+async def test_button_press_records_and_answers_only_the_presser(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    await world.press(ALICE, S, "eens", chat=GEMEENTE)
+    await world.settle()
+    assert await world.stored() == [("eens", "gemeente")]
+    [answer] = world.callback_answers()
+    assert answer.startswith("Je positie op “") and "eens" in answer and len(answer) <= 200
+    # Nothing in the group names her or her answer; the default layer spared the question.
+    assert all("Ambtenaar1" not in text for text in world.texts_in(GEMEENTE))
+    assert len(world.emulator.messages(GEMEENTE)) == 1
+
+
+async def test_unknown_layer_then_chosen_in_the_group(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    await world.press(ALICE, S, "eens")
+    await world.settle()
+    question = next(m for m in world.emulator.messages(BUTTONS)
+                    if "overheidslaag" in (m.plain_text or ""))
+    layers = [b["callback_data"] for row in question.reply_markup["inline_keyboard"]  # type: ignore[index]
+              for b in row]
+    assert layers == ["l:rijk", "l:provincie", "l:gemeente", "l:waterschap"]
+    world.emulator.user_presses_button(ALICE, BUTTONS, question.message_id, "l:waterschap")
+    await world.settle()
+    assert await world.stored() == [("eens", "waterschap")]
+    assert "Waterschap" in world.callback_answers()[-1]
+    # The group's question stays for the others; a second unknown voter is not asked again.
+    await world.press(BOB, S, "oneens")
+    await world.settle()
+    assert sum("overheidslaag" in t for t in world.texts_in(BUTTONS)) == 1
+
+
+async def test_unknown_layer_is_asked_privately_after_start(world: TelegramWorld) -> None:
+    world.emulator.user_starts_bot(ALICE)
+    await world.service.open(S)
+    await world.settle()
+    await world.answer(ALICE, S, "neutraal")
+    await world.settle()
+    private = world.emulator.messages(ALICE.id)
+    question = private[-1]
+    assert "overheidslaag" in (question.plain_text or "")
+    assert all("overheidslaag" not in t for t in world.texts_in(POLL))
+    world.emulator.user_presses_button(ALICE, ALICE.id, question.message_id, "l:rijk")
+    await world.settle()
+    assert await world.stored() == [("neutraal", "rijk")]
+    assert "Rijk" in (world.emulator.messages(ALICE.id)[-1].plain_text or "")
+
+
+async def test_own_positions_only_privately(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    await world.press(ALICE, S, "eens", chat=GEMEENTE)
+    await world.settle()
+    world.emulator.user_sends(ALICE, GEMEENTE, "/mijnposities")
+    await world.settle()
+    last = world.texts_in(GEMEENTE)[-1]
+    assert "t.me/positie_bot?start=mijn" in last and "eens" not in last
+    world.emulator.user_starts_bot(ALICE)
+    await world.settle()
+    world.emulator.user_sends(ALICE, GEMEENTE, "/mijnposities@positie_bot")
+    await world.settle()
+    assert "Jouw posities" in world.texts_in(ALICE.id)[-1]
+    assert "Jouw posities" not in " ".join(world.texts_in(GEMEENTE))
+
+
+async def test_non_admin_post_is_refused_and_nothing_happens(world: TelegramWorld) -> None:
+    world.emulator.user_sends(ALICE, BUTTONS, f"/post {S}")
+    world.emulator.user_sends(ALICE, BUTTONS, "/digest")
+    await world.settle()
+    assert all("krachtteam" in t for t in world.texts_in(BUTTONS)[-2:])
+    assert await world.service.open_statement_keys() == []
+    assert world.emulator.messages(POLL) == []
+    world.emulator.user_sends(ADMIN, BUTTONS, f"/post {S}")
+    await world.settle()
+    assert await world.service.open_statement_keys() == [S]
+    assert "posted in 3" in world.texts_in(BUTTONS)[-1] or "geplaatst in 3" in \
+        world.texts_in(BUTTONS)[-1]
+
+
+async def test_open_statements_and_help(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    world.emulator.user_sends(ALICE, BUTTONS, "/stellingen")
+    world.emulator.user_sends(ALICE, BUTTONS, "/help")
+    await world.settle()
+    # Handled concurrently: the two answers may come in either order.
+    listing, help_text = sorted(world.texts_in(BUTTONS)[-2:], key=lambda t: "/help" in t)
+    assert S in listing and "/mijnposities" in help_text and "/post" not in help_text
+
+
+async def test_closing_stops_the_poll_and_removes_the_buttons(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    message = world.statement_message(BUTTONS, S)
+    assert await world.service.close(S) == 3
+    closed = next(m for m in world.emulator.messages(BUTTONS)
+                  if m.message_id == message.message_id)
+    assert closed.reply_markup is None and "Gesloten" in (closed.plain_text or "")
+    assert (await world.poll(S)).is_closed
+
+
+async def test_live_tally_counts_only_from_k_and_is_batched(world: TelegramWorld) -> None:
+    await world.service.open(S)
+    for n in (1, 2):
+        await world.press(person(n), S, "eens")
+    await world.settle()
+    text = world.statement_message(BUTTONS, S).plain_text or ""
+    assert "vanaf 3 antwoorden" in text and "Tussenstand" not in text
+    for n in range(3, 30):
+        await world.press(person(n), S, "oneens")
+    await world.settle()
+    edits = [c for c in world.emulator.calls_to("editMessageText")
+             if c.body.get("chat_id") == BUTTONS]
+    assert 1 <= len(edits) < 29
+    gaps = [b.at - a.at for a, b in itertools.pairwise(edits)]
+    assert all(gap >= 0.04 for gap in gaps), gaps
+    final = world.statement_message(BUTTONS, S)
+    assert "Tussenstand (29 antwoorden)" in (final.plain_text or "")
+    assert "Ambtenaar" not in (final.plain_text or "")
+
+
+async def test_private_reminder_only_where_the_bot_was_started(world: TelegramWorld) -> None:
+    from bot.reminders import send_reminders
+
+    world.emulator.user_starts_bot(ALICE)
+    await world.service.open(S)
+    for user in (ALICE, BOB):
+        await world.press(user, S, "eens", chat=GEMEENTE)
+    await world.settle()
+    await world.service.open("visie-gebied")
+    view = await world.service.statement_view("visie-gebied")
+    report = await send_reminders(world.service.db, world.service.gateways,
+                                  campaign_id=world.service.campaign_id, statements=[view],
+                                  texts=world.service.texts(), now=world.service.clock.now())
+    assert (report.sent, report.unreachable) == (1, 1)
+    reminder = world.emulator.messages(ALICE.id)[-1]
+    assert "/stop" in (reminder.plain_text or "")
+    world.emulator.user_presses_button(ALICE, ALICE.id, reminder.message_id,
+                                       "v:visie-gebied:oneens")
+    await world.settle()
+    assert ("oneens", "gemeente") in await world.stored()
