@@ -126,6 +126,10 @@ class SlackAdapter:
 
     async def _refresh_tally(self, key: Hashable) -> None:
         channel, ts, statement_key = key  # type: ignore[misc]
+        # Buttons also sit in digests and reminder DMs: only a statement's own post shows
+        # its tally, anything else would be overwritten by the statement.
+        if await self.service.statement_posted_at("slack", channel, ts) != statement_key:
+            return
         view = await self.service.statement_view(statement_key)
         await self.gateway.update_statement(channel, ts, view)
 

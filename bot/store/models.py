@@ -140,7 +140,11 @@ class Position(Base):
     """The current position of one participant on one statement."""
 
     __tablename__ = "positions"
-    __table_args__ = (Index("ix_positions_tally", "statement_id", "layer", "option_key"),)
+    __table_args__ = (
+        Index("ix_positions_tally", "statement_id", "layer", "option_key"),
+        # A person's own positions, and moving them when their layer changes.
+        Index("ix_positions_participant", "participant_id"),
+    )
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
     # Denormalised from the participant (kept in step by set_layer) so the digest's

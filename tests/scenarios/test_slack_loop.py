@@ -188,3 +188,20 @@ async def test_not_in_channel_is_kept_for_retry(world: SlackWorld,
     assert (retry.posted, retry.pending) == (1, 0)
     assert len(world.emulator.messages("C0RIJK0001")) == 1
     assert len(world.emulator.messages("C0MIXED001")) == 1
+
+
+async def test_answer_buttons_in_the_digest_record_but_leave_the_digest(
+        world: SlackWorld) -> None:
+    await world.service.open(S)
+    await world.service.publish_digest(period="2026-W48")
+    digest = next(m for m in world.emulator.messages("C0MIXED001")
+                  if m.blocks[0]["type"] == "header")
+    buttons = [b for b in digest.blocks if b.get("block_id") == f"positie.vote:{S}"]
+    assert buttons, "the digest calls to action with the open statement's buttons"
+    response = await world.users.click_button("U1", "C0MIXED001", digest.ts,
+                                              "positie.vote.eens")
+    await world.settle()
+    assert response.status == 200
+    assert await stored(world) == [("eens", "onbekend")]
+    after = world.emulator.message("C0MIXED001", digest.ts)
+    assert after is not None and after.blocks[0]["type"] == "header"

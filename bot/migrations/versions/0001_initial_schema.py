@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 19:14:43.234409
+Create Date: 2026-11-27 19:41:30.921289
 """
 
 from __future__ import annotations
@@ -155,6 +155,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('statement_id', 'participant_id', name=op.f('pk_positions'))
     )
     with op.batch_alter_table('positions', schema=None) as batch_op:
+        batch_op.create_index('ix_positions_participant', ['participant_id'], unique=False)
         batch_op.create_index('ix_positions_tally', ['statement_id', 'layer', 'option_key'], unique=False)
 
     op.create_table('posts',
@@ -212,6 +213,7 @@ def downgrade() -> None:
     op.drop_table('posts')
     with op.batch_alter_table('positions', schema=None) as batch_op:
         batch_op.drop_index('ix_positions_tally')
+        batch_op.drop_index('ix_positions_participant')
 
     op.drop_table('positions')
     with op.batch_alter_table('position_events', schema=None) as batch_op:
