@@ -5,7 +5,7 @@ when two processes receive it at once: both rules live in database constraints. 
 applied in batches with set-based SQL (a handful of statements per batch, not per vote), so
 concurrent clicks share one transaction; see bot.position_writer for the group commit.
 
-The functions take a synchronous Session: on SQLite the whole batch runs in one thread hop
+The functions take a synchronous Connection: on SQLite the whole batch runs in one thread hop
 (a dedicated connection in a worker thread), on PostgreSQL through AsyncSession.run_sync.
 Per-statement hops to aiosqlite's thread were the ingest bottleneck (each waits for the GIL
 while the event loop is busy parsing requests).
@@ -13,12 +13,12 @@ while the event loop is busy parsing requests).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, or_, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, and_, delete, null, or_, select, update
 
 from bot.domain import (
     UNKNOWN_LAYER,
@@ -56,10 +56,12 @@ PARTICIPANTS = Participant.__table__
 EVENTS = PositionEvent.__table__
 POSITIONS = Position.__table__
 
+_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
+
 ChannelDefaults = Mapping[tuple[str, str], str]  # (platform, channel id) -> layer
 
 
-def apply_votes(session: Session, dialect: str, *, campaign_id: str,
+def apply_votes(session: Connection, dialect: str, *, campaign_id: str,
                       votes: Sequence[Vote], option_keys: frozenset[str],
                       channel_defaults: ChannelDefaults, now: datetime) -> list[PositionResult]:
     """Apply `votes` in order inside the caller's transaction; one result per vote."""
@@ -134,7 +136,7 @@ class _StatementRow:
     text: str
 
 
-def _statements(session: Session, campaign_id: str,
+def _statements(session: Connection, campaign_id: str,
                       keys: set[str]) -> dict[str, _StatementRow]:
     rows = session.execute(
         select(Statement.key, Statement.id, Statement.state, Statement.text_version,
@@ -144,47 +146,45 @@ def _statements(session: Session, campaign_id: str,
 
 
 def _participants(
-    session: Session, dialect: str, votes: list[Vote], channel_defaults: ChannelDefaults,
+    session: Connection, dialect: str, votes: list[Vote], channel_defaults: ChannelDefaults,
     now: datetime, *, statement_ids: list[int],
 ) -> tuple[dict[Identity, tuple[int, str]], dict[tuple[int, int], _Current]]:
     """(id, layer) per identity, and their current positions on the batch's statements, in
     one query (every statement costs a round trip to SQLite's thread). New people are
     created, with the channel's default layer."""
     wanted = {v.who: channel_defaults.get((v.who.platform, v.channel_id or "")) for v in votes}
-    key = tuple_(Participant.platform, Participant.workspace, Participant.user_id)
     query = (
         select(Participant.id, Participant.platform, Participant.workspace,
                Participant.user_id, Participant.layer, Position.statement_id,
                Position.option_key, Position.event_time)
         .outerjoin(Position, and_(Position.participant_id == Participant.id,
-                                  Position.statement_id.in_(set(statement_ids))))
-        .where(key.in_([(w.platform, w.workspace, w.user_id) for w in wanted])))
+                                  Position.statement_id.in_(set(statement_ids)))))
     found: dict[Identity, tuple[int, str]] = {}
     current: dict[tuple[int, int], _Current] = {}
-    for row in session.execute(query):
-        found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
-        if row.statement_id is not None:
-            current[(row.statement_id, row.id)] = _Current(row.option_key, row.event_time)
+
+    def take(rows: Iterable[Any]) -> None:
+        for row in rows:
+            who = Identity(row.platform, row.workspace, row.user_id)
+            if who not in wanted:
+                continue  # matched per column, not as a tuple: a neighbour's combination
+            found[who] = (row.id, row.layer)
+            if row.statement_id is not None:
+                current[(row.statement_id, row.id)] = _Current(row.option_key, row.event_time)
+
+    take(session.execute(_identities(query, wanted)))
     missing = [w for w in wanted if w not in found]
     if missing:
-        inserted = session.execute(
+        take(session.execute(
             insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing()
             .returning(PARTICIPANTS.c.id, PARTICIPANTS.c.platform, PARTICIPANTS.c.workspace,
-                       PARTICIPANTS.c.user_id, PARTICIPANTS.c.layer),
+                       PARTICIPANTS.c.user_id, PARTICIPANTS.c.layer,
+                       null().label("statement_id")),
             [{"platform": w.platform, "workspace": w.workspace, "user_id": w.user_id,
               "layer": wanted[w] or UNKNOWN_LAYER,
               "layer_source": LayerSource.CHANNEL if wanted[w] else LayerSource.UNKNOWN,
-              "reminders_opt_out": False, "first_seen_at": now} for w in missing])
-        for row in inserted:
-            found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
+              "reminders_opt_out": False, "first_seen_at": now} for w in missing]))
         if any(w not in found for w in missing):  # created meanwhile by another process
-            again = session.execute(query.where(key.in_(
-                [(w.platform, w.workspace, w.user_id) for w in missing if w not in found])))
-            for row in again:
-                found[Identity(row.platform, row.workspace, row.user_id)] = (row.id, row.layer)
-                if row.statement_id is not None:
-                    current[(row.statement_id, row.id)] = _Current(row.option_key,
-                                                                   row.event_time)
+            take(session.execute(_identities(query, [w for w in missing if w not in found])))
     people: dict[Identity, tuple[int, str]] = {}
     for who, default in wanted.items():
         participant_id, layer = found[who]
@@ -202,7 +202,16 @@ def _participants(
     return people, current
 
 
-def _insert_events(session: Session, dialect: str, votes: list[Vote],
+def _identities(query: _Q, people: Iterable[Identity]) -> _Q:
+    """Rows for these identities. One IN per column: a tuple IN is rendered row by row at
+    execution time, which cost more than the rest of the batch."""
+    people = list(people)
+    return query.where(Participant.platform.in_({p.platform for p in people}),
+                       Participant.workspace.in_({p.workspace for p in people}),
+                       Participant.user_id.in_({p.user_id for p in people}))
+
+
+def _insert_events(session: Connection, dialect: str, votes: list[Vote],
                          statements: Mapping[str, _StatementRow],
                          people: Mapping[Identity, tuple[int, str]], now: datetime) -> set[str]:
     """Insert one event per delivery; returns the delivery ids that were new."""
@@ -216,7 +225,7 @@ def _insert_events(session: Session, dialect: str, votes: list[Vote],
     return set(inserted.scalars())
 
 
-def _write(session: Session, dialect: str, current: dict[tuple[int, int], _Current],
+def _write(session: Connection, dialect: str, current: dict[tuple[int, int], _Current],
                  layers: Mapping[int, str], now: datetime) -> None:
     changed = [(pair, s) for pair, s in current.items() if s.dirty]
     upserts = [(pair, s) for pair, s in changed if s.option is not None]

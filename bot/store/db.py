@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -69,16 +68,17 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
-    async def run_unit(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one transaction on a synchronous Session.
+    async def run_unit(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction on a synchronous Connection (Core, no ORM unit of
+        work: the hot path only executes statements).
 
         SQLite: in a dedicated thread on its own connection, so a unit of many statements
         costs one hop between threads instead of several per statement (each hop waits for
         the GIL while the event loop is busy). PostgreSQL: AsyncSession.run_sync.
         """
         if self.dialect != "sqlite":
-            async with self.transaction() as session:
-                return await session.run_sync(work)
+            async with self.engine.begin() as connection:
+                return await connection.run_sync(work)
         if self._unit_engine is None:
             self._unit_executor = ThreadPoolExecutor(1, thread_name_prefix="positie-sqlite")
             self._unit_engine = create_sync_engine(
@@ -88,8 +88,8 @@ class Database:
         engine = self._unit_engine
 
         def unit() -> T:
-            with Session(engine) as session, session.begin():
-                return work(session)
+            with engine.begin() as connection:
+                return work(connection)
 
         return await asyncio.get_running_loop().run_in_executor(self._unit_executor, unit)
 
