@@ -25,6 +25,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/fanout.py
+	$(BIN)/python benchmarks/digest.py
 
 # Re-extract user texts and merge them into the Dutch catalogue (then translate new entries).
 texts: $(STAMP)

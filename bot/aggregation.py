@@ -6,10 +6,13 @@ means and shares are derived from those counts and the scale's values.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Row, Select, func, literal, select
 
 from bot.domain import ScaleOption
 from bot.store.db import Database
@@ -84,13 +87,17 @@ async def aggregate_campaign(db: Database, campaign_id: str) -> CampaignAggregat
             .where(Statement.campaign_id == campaign_id,
                    Statement.state.in_(("open", "closed")))
             .order_by(Theme.position, Statement.position))).all()
-        ids = [s.id for s in statements]
-        grouped = (await session.execute(
-            select(Position.statement_id, Position.layer, Position.option_key,
-                   func.count().label("n"))
-            .where(Position.statement_id.in_(ids))
-            .group_by(Position.statement_id, Position.layer, Position.option_key))).all()
-        people = (await session.execute(_participants_by_layer(ids))).all()
+    ids = [s.id for s in statements]
+    tally = (select(Position.statement_id, Position.layer, Position.option_key,
+                    func.count().label("n"))
+             .where(Position.statement_id.in_(ids))
+             .group_by(Position.statement_id, Position.layer, Position.option_key))
+    if db.dialect == "sqlite":  # one connection: nothing to gain from overlapping
+        grouped, people = await _rows(db, tally), await _rows(db, _participants_by_layer(ids))
+    else:
+        # Two connections, so the people count runs beside the GROUP BY, not after it.
+        grouped, people = await asyncio.gather(_rows(db, tally),
+                                               _rows(db, _participants_by_layer(ids)))
     counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     positions_by_layer: dict[str, int] = defaultdict(int)
     for statement_id, layer, option, n in grouped:
@@ -108,6 +115,11 @@ async def aggregate_campaign(db: Database, campaign_id: str) -> CampaignAggregat
         positions_by_layer=dict(positions_by_layer),
         statements_asked=len(statements),
     )
+
+
+async def _rows(db: Database, query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
+    async with db.sessions() as session:
+        return (await session.execute(query)).all()
 
 
 def _participants_by_layer(statement_ids: list[int]) -> Select[str, int]:
