@@ -120,9 +120,8 @@ def core_app(service: Any, base_url: str) -> Any:
     return app
 
 
-async def serve_bare(port_holder: list[int], base_url: str) -> Any:
-    from aiohttp import web
-    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+def bare_app(base_url: str) -> Any:
+    """The baseline: bolt verifying and acking, nothing else."""
     from slack_bolt.async_app import AsyncApp
 
     from adapters.slack.client import build_client
@@ -135,17 +134,7 @@ async def serve_bare(port_holder: list[int], base_url: str) -> Any:
     async def only_ack(ack: Any) -> None:
         await ack()
 
-    async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
-
-    web_app = web.Application()
-    web_app.router.add_post("/slack/events", events)
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port_holder.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
-    return runner
+    return app
 
 
 async def bot_main(args: argparse.Namespace) -> None:
@@ -182,7 +171,7 @@ async def bot_main(args: argparse.Namespace) -> None:
         service.gateways["slack"] = adapter.gateway
         full_port = await adapter.start(host="127.0.0.1", port=0)
         bare_ports: list[int] = []
-        bare = await serve_bare(bare_ports, base_url)
+        bare = await serve_app(bare_app(base_url), bare_ports)
         core_ports: list[int] = []
         core = await serve_app(core_app(service, base_url), core_ports)
         keys = ["visie-rijk", "visie-gebied", "samen-een-loket", "samen-voorlopers",
