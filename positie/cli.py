@@ -25,6 +25,8 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 statements_app = typer.Typer(help="The statement catalogue.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(statements_app, name="statements")
+roster_app = typer.Typer(help="The admins' roster of layers.", no_args_is_help=True)
+app.add_typer(roster_app, name="roster")
 
 ConfigOption = Annotated[Path, typer.Option(
     "--config", "-c", envvar="POSITIE_CONFIG",
@@ -126,6 +128,27 @@ def statements_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None
             await runtime.close()
         typer.echo(f"{report.added} added, {report.updated} updated "
                    f"({report.kept_revisions} earlier texts kept), {report.unchanged} unchanged")
+
+    run(work)
+
+
+@roster_app.command("import")
+def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Set layers from a CSV (platform,workspace,user_id,layer); own choices are kept."""
+    from bot.roster import import_roster, read_roster
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> None:
+        entries = read_roster(file, settings.campaign.layer_keys)
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            report = await import_roster(runtime.db, entries, now=datetime.now(UTC))
+        finally:
+            await runtime.close()
+        typer.echo(f"{report.applied} layer(s) set from the roster; {report.kept_declared} "
+                   "kept because the person chose their own layer")
 
     run(work)
 

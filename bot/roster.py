@@ -1,0 +1,77 @@
+"""The admins' roster: who works for which layer, imported from CSV.
+
+A roster layer ranks above a channel's default and below a person's own choice, so
+importing it never overrides what someone declared themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.config import ConfigError
+from bot.domain import Identity, LayerSource
+from bot.participants import apply_layer, ensure_participant
+from bot.store.db import Database
+
+COLUMNS = ("platform", "workspace", "user_id", "layer")
+PLATFORMS = ("slack", "telegram")
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    who: Identity
+    layer: str
+
+
+@dataclass(frozen=True, slots=True)
+class RosterReport:
+    applied: int
+    kept_declared: int
+
+
+def read_roster(path: Path, known_layers: tuple[str, ...]) -> list[RosterEntry]:
+    """Parse and check the whole file first: one bad line imports nothing."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+            header = tuple(rows[0].keys()) if rows else ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the roster ({exc})") from None
+    if rows and set(header) != set(COLUMNS):
+        raise ConfigError(f"{path}: the header must be {','.join(COLUMNS)} (got "
+                          f"{','.join(str(h) for h in header)})")
+    entries, problems = [], []
+    for line, row in enumerate(rows, start=2):
+        platform, layer = (row.get("platform") or "").strip(), (row.get("layer") or "").strip()
+        user = (row.get("user_id") or "").strip()
+        if platform not in PLATFORMS:
+            problems.append(f"line {line}: platform {platform!r}; use one of {PLATFORMS}")
+        elif not user:
+            problems.append(f"line {line}: user_id is empty")
+        elif layer not in known_layers:
+            problems.append(f"line {line}: unknown layer {layer!r}; use one of "
+                            f"{list(known_layers)}")
+        else:
+            workspace = (row.get("workspace") or "").strip() if platform == "slack" else ""
+            entries.append(RosterEntry(Identity(platform, workspace, user), layer))
+    if problems:
+        raise ConfigError(f"{path}: {len(problems)} problem(s) in the roster, nothing "
+                          "imported:\n" + "\n".join(f"  - {p}" for p in problems))
+    return entries
+
+
+async def import_roster(db: Database, entries: list[RosterEntry], *,
+                        now: datetime) -> RosterReport:
+    applied = kept = 0
+    async with db.transaction() as session:
+        for entry in entries:
+            participant = await ensure_participant(session, db.dialect, entry.who, now=now)
+            result = await apply_layer(session, participant, entry.layer, LayerSource.ROSTER)
+            if result.source is LayerSource.ROSTER:
+                applied += 1
+            else:
+                kept += 1
+    return RosterReport(applied=applied, kept_declared=kept)
