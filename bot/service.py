@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,9 +183,6 @@ class CampaignService:
         # Drawing is CPU-bound for a good part of a second: keep it off the event loop.
         return await asyncio.to_thread(render_chart, aggregate, campaign=self.settings.campaign,
                                        scale=self.scale, texts=self.texts(language))
-
-    def platform_gateways(self) -> Mapping[str, ChatGateway]:
-        return self.gateways
 
     # -- platform references (polls, messages, private chats) ------------------------------
     async def poll_post(self, poll_id: str) -> PollPost | None:
