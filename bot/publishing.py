@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import StatementState, StatementView
 from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, PostRef
@@ -43,14 +44,19 @@ class DeliveryReport:
     unavailable: int
 
 
+async def _statement(session: AsyncSession, campaign_id: str, key: str) -> Statement:
+    statement = await session.scalar(select(Statement).where(
+        Statement.campaign_id == campaign_id, Statement.key == key))
+    if statement is None:
+        raise StatementNotFound(key)
+    return statement
+
+
 async def open_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
                          campaign_id: str, key: str, view: StatementView,
                          now: datetime) -> DeliveryReport:
     async with db.transaction() as session:
-        statement = await session.scalar(select(Statement).where(
-            Statement.campaign_id == campaign_id, Statement.key == key))
-        if statement is None:
-            raise StatementNotFound(key)
+        statement = await _statement(session, campaign_id, key)
         if statement.state != StatementState.OPEN:
             statement.state, statement.opened_at, statement.closed_at = "open", now, None
         channels = (await session.execute(select(Channel.id, Channel.roles).where(
@@ -144,10 +150,7 @@ async def close_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
                           now: datetime) -> int:
     """Close for answers and mark each post closed; returns the posts updated."""
     async with db.transaction() as session:
-        statement = await session.scalar(select(Statement).where(
-            Statement.campaign_id == campaign_id, Statement.key == key))
-        if statement is None:
-            raise StatementNotFound(key)
+        statement = await _statement(session, campaign_id, key)
         statement.state, statement.closed_at = "closed", now
         posts = (await session.execute(
             select(Post.message_ref, Post.poll_id, Channel.id, Channel.platform,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -95,16 +95,12 @@ class CampaignService:
             return list(keys)
 
     async def open(self, key: str) -> DeliveryReport:
-        view = await self.statement_view(key)
-        view = StatementView(key=view.key, text=view.text, theme_title=view.theme_title,
-                             options=view.options, state=StatementState.OPEN)
+        view = replace(await self.statement_view(key), state=StatementState.OPEN)
         return await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
                                     key=key, view=view, now=self.clock.now())
 
     async def close(self, key: str) -> int:
-        view = await self.statement_view(key)
-        view = StatementView(key=view.key, text=view.text, theme_title=view.theme_title,
-                             options=view.options, state=StatementState.CLOSED)
+        view = replace(await self.statement_view(key), state=StatementState.CLOSED)
         return await close_statement(self.db, self.gateways, campaign_id=self.campaign_id,
                                      key=key, view=view, now=self.clock.now())
 

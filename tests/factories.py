@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -37,3 +38,22 @@ def vote(who: Identity, statement: str, option: str | None, *, at: float = 1000.
          delivery: str | None = None, channel: str | None = None) -> Vote:
     return Vote(who=who, statement_key=statement, option_key=option, event_time=at,
                 delivery_id=delivery or f"test:{next(_deliveries)}", channel_id=channel)
+
+
+def minimal_config_file(tmp_path: Path, *, name: str = "Testcampagne") -> Path:
+    """A positie.toml with one layer and a SQLite file in `tmp_path`, for CLI tests."""
+    config = tmp_path / "positie.toml"
+    config.write_text(f"""
+[campaign]
+id = "cli"
+name = "{name}"
+
+[[campaign.layers]]
+key = "rijk"
+label_nl = "Rijk"
+label_en = "National government"
+
+[database]
+url = "sqlite+aiosqlite:///{tmp_path / 'positie.db'}"
+""", encoding="utf-8")
+    return config

@@ -7,25 +7,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from positie.cli import app
+from tests.factories import minimal_config_file
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_dry_run_writes_text_and_chart(tmp_path: Path) -> None:
-    config = tmp_path / "positie.toml"
-    config.write_text(f"""
-[campaign]
-id = "cli"
-name = "Testcampagne"
-
-[[campaign.layers]]
-key = "rijk"
-label_nl = "Rijk"
-label_en = "National government"
-
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'positie.db'}"
-""", encoding="utf-8")
+    config = minimal_config_file(tmp_path, name="Testcampagne")
     runner = CliRunner()
     assert runner.invoke(app, ["db", "upgrade", "-c", str(config)]).exit_code == 0
     imported = runner.invoke(app, ["statements", "import",

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from bot.clock import FixedClock
 from positie.cli import app
 from positie.wiring import build_runtime, scheduler_for
-from tests.factories import T0, settings
+from tests.factories import T0, minimal_config_file, settings
 from tests.scheduling.world import scheduled_settings
 
 
@@ -37,18 +37,7 @@ async def test_no_schedule_no_scheduler(db_url: str) -> None:
 
 
 def test_pause_and_resume_from_the_command_line(tmp_path: Path) -> None:
-    config = tmp_path / "positie.toml"
-    config.write_text(f"""
-[campaign]
-id = "cli"
-name = "CLI"
-[[campaign.layers]]
-key = "rijk"
-label_nl = "Rijk"
-label_en = "National government"
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'positie.db'}"
-""", encoding="utf-8")
+    config = minimal_config_file(tmp_path, name="CLI")
     runner = CliRunner()
 
     def say(*words: str) -> str:
