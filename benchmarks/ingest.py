@@ -81,15 +81,19 @@ async def _round(emulator: Any, bot_url: str, statement_key: str, tag: str, *, c
 
 
 # -- the bot process (this one) -----------------------------------------------------------------
-async def serve_app(app: Any, port_holder: list[int]) -> Any:
+async def serve_app(app: Any, port_holder: list[int], *, positie_endpoint: bool) -> Any:
+    """Serve `app` behind positie's SlackEndpoint or bolt's own aiohttp adapter."""
     from aiohttp import web
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+    from adapters.slack.endpoint import SlackEndpoint
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
     web_app = web.Application()
-    web_app.router.add_post("/slack/events", events)
+    web_app.router.add_post("/slack/events", SlackEndpoint(app, signing_secret=SECRET).handle
+                            if positie_endpoint else events)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -100,7 +104,7 @@ async def serve_app(app: Any, port_holder: list[int]) -> Any:
 
 def core_app(service: Any, base_url: str) -> Any:
     """The path as specified — signed request → bolt → record_position → commit → ack —
-    from the real parts (positie's inbound translation and service), without the
+    from the real parts (positie's endpoint, inbound translation and service), without the
     adapter's after-ack work (ephemeral reply, tally edits)."""
     from slack_bolt.async_app import AsyncApp
 
@@ -108,6 +112,7 @@ def core_app(service: Any, base_url: str) -> Any:
     from adapters.slack.inbound import vote_of
 
     app = AsyncApp(signing_secret=SECRET, process_before_response=True,
+                   request_verification_enabled=False,  # SlackEndpoint verifies
                    client=build_client(token=TOKEN, base_url=base_url, retries=3))
 
     @app.action(re.compile(r"^positie\.vote\."))
@@ -120,7 +125,7 @@ def core_app(service: Any, base_url: str) -> Any:
     return app
 
 
-def bare_app(base_url: str) -> Any:
+def bare_app(base_url: str, *, verify: bool = True) -> Any:
     """The baseline: bolt verifying and acking, nothing else."""
     from slack_bolt.async_app import AsyncApp
 
@@ -128,6 +133,7 @@ def bare_app(base_url: str) -> Any:
 
     # The same client set-up as positie's, so both apps do the same auth.test once.
     app = AsyncApp(signing_secret=SECRET, process_before_response=True,
+                   request_verification_enabled=verify,
                    client=build_client(token=TOKEN, base_url=base_url, retries=3))
 
     @app.action(re.compile(".*"))
@@ -151,8 +157,8 @@ async def bot_main(args: argparse.Namespace) -> None:
     loader = ctx.Process(target=load_process, args=(child, args.clicks, args.concurrency))
     loader.start()
     base_url = await asyncio.to_thread(parent.recv)
-    results: dict[str, list[tuple[float, list[float], int]]] = {"full": [], "bare": [],
-                                                               "core": []}
+    results: dict[str, list[tuple[float, list[float], int]]] = {
+        name: [] for name in ("bare", "bare_endpoint", "core", "full")}
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.model_validate({
             "campaign": {"id": "bench", "name": "Bench", "privacy_threshold": 3,
@@ -171,17 +177,20 @@ async def bot_main(args: argparse.Namespace) -> None:
         service.gateways["slack"] = adapter.gateway
         full_port = await adapter.start(host="127.0.0.1", port=0)
         bare_ports: list[int] = []
-        bare = await serve_app(bare_app(base_url), bare_ports)
+        bare = await serve_app(bare_app(base_url), bare_ports, positie_endpoint=False)
+        bare_endpoint_ports: list[int] = []
+        bare_endpoint = await serve_app(bare_app(base_url, verify=False), bare_endpoint_ports,
+                                        positie_endpoint=True)
         core_ports: list[int] = []
-        core = await serve_app(core_app(service, base_url), core_ports)
+        core = await serve_app(core_app(service, base_url), core_ports, positie_endpoint=True)
         keys = ["visie-rijk", "visie-gebied", "samen-een-loket", "samen-voorlopers",
                 "regels-experiment", "regels-afval"][: args.rounds]
         for key in keys:
             await service.open(key)
         for round_no, key in enumerate(keys):
-            # Interleave the two so machine noise hits both alike.
-            for name, port in (("bare", bare_ports[0]), ("core", core_ports[0]),
-                               ("full", full_port)):
+            # Interleave the apps so machine noise hits all alike.
+            for name, port in (("bare", bare_ports[0]), ("bare_endpoint", bare_endpoint_ports[0]),
+                               ("core", core_ports[0]), ("full", full_port)):
                 parent.send((f"http://127.0.0.1:{port}/slack/events", key, f"{name}{round_no}"))
                 results[name].append(await asyncio.to_thread(parent.recv))
             await adapter.drain()
@@ -189,8 +198,8 @@ async def bot_main(args: argparse.Namespace) -> None:
         loader.join()
         async with runtime.db.sessions() as session:
             stored = await session.scalar(select(func.count()).select_from(Position))
-        await bare.cleanup()
-        await core.cleanup()
+        for runner in (bare, bare_endpoint, core):
+            await runner.cleanup()
         await adapter.stop()
         await runtime.close()
     report(results, int(stored or 0), args)
@@ -212,13 +221,15 @@ def report(results: dict[str, list[tuple[float, list[float], int]]], stored: int
     print(f"{'path':<38}{'median rate/s':>14}{'p50 ms':>9}{'p99 ms':>9}")
     print(f"{'bare AsyncApp (ack only)':<38}{bare:>14.0f}{pct('bare', .5):>9.1f}"
           f"{pct('bare', .99):>9.1f}")
+    print(f"{'  the same behind positie endpoint':<38}{rate('bare_endpoint'):>14.0f}"
+          f"{pct('bare_endpoint', .5):>9.1f}{pct('bare_endpoint', .99):>9.1f}")
     print(f"{'positie path: verify, record, commit':<38}{core:>14.0f}{pct('core', .5):>9.1f}"
           f"{pct('core', .99):>9.1f}")
     print(f"{'  + ephemeral reply and live tally':<38}{full:>14.0f}{pct('full', .5):>9.1f}"
           f"{pct('full', .99):>9.1f}")
     print(f"ratio positie path / bare: {core / bare:.2f}; with replies and tally: "
           f"{full / bare:.2f}")
-    print(f"positions stored: {stored} of {args.clicks * args.rounds * 2} clicks; "
+    print(f"positions stored: {stored} of {args.clicks * args.rounds * 2} recording clicks; "
           f"non-200 answers: {failures}")
     print("targets (positie path): >= 1000 positions/s, ratio >= 0.5, p99 <= 100 ms")
 

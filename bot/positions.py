@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, null, or_, select, update
+from sqlalchemy import Connection, and_, delete, or_, update
 
 from bot.domain import (
     UNKNOWN_LAYER,
@@ -29,8 +29,8 @@ from bot.domain import (
     RefusalReason,
     StatementState,
 )
-from bot.store.models import Participant, Position, PositionEvent, Statement
-from bot.store.upsert import insert_for
+from bot.position_sql import position_sql
+from bot.store.models import Participant, Position
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +51,15 @@ class _Current:
     dirty: bool = False
 
 
-# Core tables, not ORM entities: executemany with one cached statement per batch shape.
-PARTICIPANTS = Participant.__table__
-EVENTS = PositionEvent.__table__
-POSITIONS = Position.__table__
-
-_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
-
 ChannelDefaults = Mapping[tuple[str, str], str]  # (platform, channel id) -> layer
 
 
 def apply_votes(session: Connection, dialect: str, *, campaign_id: str,
-                      votes: Sequence[Vote], option_keys: frozenset[str],
-                      channel_defaults: ChannelDefaults, now: datetime) -> list[PositionResult]:
+                votes: Sequence[Vote], option_keys: frozenset[str],
+                channel_defaults: ChannelDefaults, now: datetime) -> list[PositionResult]:
     """Apply `votes` in order inside the caller's transaction; one result per vote."""
     results: list[PositionResult | None] = [None] * len(votes)
-    statements = _statements(session, campaign_id, {v.statement_key for v in votes})
+    statements = _statements(session, dialect, campaign_id, {v.statement_key for v in votes})
     accepted: list[int] = []
     seen_deliveries: set[str] = set()
     for i, vote in enumerate(votes):
@@ -90,7 +83,7 @@ def apply_votes(session: Connection, dialect: str, *, campaign_id: str,
         session, dialect, [votes[i] for i in accepted], channel_defaults, now,
         statement_ids=[statements[votes[i].statement_key].id for i in accepted])
     fresh = _insert_events(session, dialect, [votes[i] for i in accepted], statements,
-                                 people, now)
+                           people, now)
     for i in accepted:
         vote = votes[i]
         statement = statements[vote.statement_key]
@@ -101,8 +94,7 @@ def apply_votes(session: Connection, dialect: str, *, campaign_id: str,
         pair = (statement.id, participant_id)
         state = current.setdefault(pair, _Current(option=None, event_time=float("-inf")))
         results[i] = _result(_apply(state, vote), vote, state.option, layer, statement)
-    _write(session, dialect, current, {pid: layer for pid, layer in people.values()},
-                 now)
+    _write(session, dialect, current, {pid: layer for pid, layer in people.values()}, now)
     return [r for r in results if r is not None]
 
 
@@ -136,12 +128,10 @@ class _StatementRow:
     text: str
 
 
-def _statements(session: Connection, campaign_id: str,
-                      keys: set[str]) -> dict[str, _StatementRow]:
-    rows = session.execute(
-        select(Statement.key, Statement.id, Statement.state, Statement.text_version,
-               Statement.text)
-        .where(Statement.campaign_id == campaign_id, Statement.key.in_(keys)))
+def _statements(session: Connection, dialect: str, campaign_id: str,
+                keys: set[str]) -> dict[str, _StatementRow]:
+    rows = session.execute(position_sql(dialect).statements,
+                           {"campaign_id": campaign_id, "keys": list(keys)})
     return {r.key: _StatementRow(r.id, r.state, r.text_version, r.text) for r in rows}
 
 
@@ -153,12 +143,7 @@ def _participants(
     one query (every statement costs a round trip to SQLite's thread). New people are
     created, with the channel's default layer."""
     wanted = {v.who: channel_defaults.get((v.who.platform, v.channel_id or "")) for v in votes}
-    query = (
-        select(Participant.id, Participant.platform, Participant.workspace,
-               Participant.user_id, Participant.layer, Position.statement_id,
-               Position.option_key, Position.event_time)
-        .outerjoin(Position, and_(Position.participant_id == Participant.id,
-                                  Position.statement_id.in_(set(statement_ids)))))
+    sql = position_sql(dialect)
     found: dict[Identity, tuple[int, str]] = {}
     current: dict[tuple[int, int], _Current] = {}
 
@@ -171,20 +156,17 @@ def _participants(
             if row.statement_id is not None:
                 current[(row.statement_id, row.id)] = _Current(row.option_key, row.event_time)
 
-    take(session.execute(_identities(query, wanted)))
+    take(session.execute(sql.people, _identities(wanted, statement_ids)))
     missing = [w for w in wanted if w not in found]
     if missing:
-        take(session.execute(
-            insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing()
-            .returning(PARTICIPANTS.c.id, PARTICIPANTS.c.platform, PARTICIPANTS.c.workspace,
-                       PARTICIPANTS.c.user_id, PARTICIPANTS.c.layer,
-                       null().label("statement_id")),
-            [{"platform": w.platform, "workspace": w.workspace, "user_id": w.user_id,
-              "layer": wanted[w] or UNKNOWN_LAYER,
-              "layer_source": LayerSource.CHANNEL if wanted[w] else LayerSource.UNKNOWN,
-              "reminders_opt_out": False, "first_seen_at": now} for w in missing]))
+        take(session.execute(sql.insert_people, [
+            {"platform": w.platform, "workspace": w.workspace, "user_id": w.user_id,
+             "layer": wanted[w] or UNKNOWN_LAYER,
+             "layer_source": LayerSource.CHANNEL if wanted[w] else LayerSource.UNKNOWN,
+             "reminders_opt_out": False, "first_seen_at": now} for w in missing]))
         if any(w not in found for w in missing):  # created meanwhile by another process
-            take(session.execute(_identities(query, [w for w in missing if w not in found])))
+            take(session.execute(sql.people, _identities(
+                [w for w in missing if w not in found], statement_ids)))
     people: dict[Identity, tuple[int, str]] = {}
     for who, default in wanted.items():
         participant_id, layer = found[who]
@@ -202,22 +184,21 @@ def _participants(
     return people, current
 
 
-def _identities(query: _Q, people: Iterable[Identity]) -> _Q:
-    """Rows for these identities. One IN per column: a tuple IN is rendered row by row at
-    execution time, which cost more than the rest of the batch."""
+def _identities(people: Iterable[Identity], statement_ids: Iterable[int]) -> dict[str, Any]:
+    """Parameters of the `people` query for these identities and statements."""
     people = list(people)
-    return query.where(Participant.platform.in_({p.platform for p in people}),
-                       Participant.workspace.in_({p.workspace for p in people}),
-                       Participant.user_id.in_({p.user_id for p in people}))
+    return {"statement_ids": list(set(statement_ids)),
+            "platforms": list({p.platform for p in people}),
+            "workspaces": list({p.workspace for p in people}),
+            "user_ids": list({p.user_id for p in people})}
 
 
 def _insert_events(session: Connection, dialect: str, votes: list[Vote],
-                         statements: Mapping[str, _StatementRow],
-                         people: Mapping[Identity, tuple[int, str]], now: datetime) -> set[str]:
+                   statements: Mapping[str, _StatementRow],
+                   people: Mapping[Identity, tuple[int, str]], now: datetime) -> set[str]:
     """Insert one event per delivery; returns the delivery ids that were new."""
     inserted = session.execute(
-        insert_for(dialect, EVENTS).on_conflict_do_nothing(index_elements=["delivery_id"])
-        .returning(EVENTS.c.delivery_id),
+        position_sql(dialect).insert_events,
         [{"delivery_id": v.delivery_id, "statement_id": statements[v.statement_key].id,
           "participant_id": people[v.who][0], "option_key": v.option_key,
           "text_version": statements[v.statement_key].text_version,
@@ -226,21 +207,13 @@ def _insert_events(session: Connection, dialect: str, votes: list[Vote],
 
 
 def _write(session: Connection, dialect: str, current: dict[tuple[int, int], _Current],
-                 layers: Mapping[int, str], now: datetime) -> None:
+           layers: Mapping[int, str], now: datetime) -> None:
     changed = [(pair, s) for pair, s in current.items() if s.dirty]
     upserts = [(pair, s) for pair, s in changed if s.option is not None]
     withdrawals = [(pair, s) for pair, s in changed if s.option is None]
     if upserts:
-        insert = insert_for(dialect, POSITIONS)
-        session.execute(insert.on_conflict_do_update(
-            index_elements=["statement_id", "participant_id"],
-            set_={"option_key": insert.excluded.option_key,
-                  "event_time": insert.excluded.event_time,
-                  "layer": insert.excluded.layer,
-                  "updated_at": insert.excluded.updated_at,
-                  "changes": POSITIONS.c.changes + insert.excluded.changes},
-            # Another process may have stored a newer event since we read: it wins.
-            where=POSITIONS.c.event_time < insert.excluded.event_time),
+        session.execute(
+            position_sql(dialect).upsert_positions,
             [{"statement_id": sid, "participant_id": pid, "layer": layers[pid],
               "option_key": s.option, "event_time": s.event_time, "changes": s.changes,
               "updated_at": now} for (sid, pid), s in upserts])

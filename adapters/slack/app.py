@@ -10,12 +10,11 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from adapters.slack import log_privacy
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
+from adapters.slack.endpoint import SlackEndpoint
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbound import command_word, identity_of, message_of, vote_of
 from bot import replies
@@ -35,15 +34,15 @@ class SlackAdapter:
     def __init__(self, *, service: CampaignService, settings: SlackSettings) -> None:
         self.service = service
         self.settings = settings
-        log_privacy.install()
         self._session = aiohttp.ClientSession()
         self.client = build_client(token=settings.bot_token, base_url=settings.api_base_url,
                                    retries=settings.retries, session=self._session)
         self.gateway = SlackGateway(client=self.client, service=service)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
+        # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.
         self.app = AsyncApp(signing_secret=settings.signing_secret, client=self.client,
-                            process_before_response=True)
+                            process_before_response=True, request_verification_enabled=False)
         self.app.action(re.compile(rf"^{re.escape(VOTE_ACTION)}\."))(self._on_vote)
         self.app.action(re.compile(rf"^{re.escape(LAYER_ACTION)}\."))(self._on_layer)
         self.app.command("/positie")(self._on_command)
@@ -153,15 +152,12 @@ class SlackAdapter:
 
     # -- HTTP -------------------------------------------------------------------------
     def web_app(self) -> web.Application:
-        async def events(request: web.Request) -> web.Response:
-            return await to_aiohttp_response(
-                await self.app.async_dispatch(await to_bolt_request(request)))
-
         async def healthz(_: web.Request) -> web.Response:
             return web.json_response({"ok": True})
 
         web_app = web.Application()
-        web_app.router.add_post(EVENTS_PATH, events)
+        web_app.router.add_post(EVENTS_PATH, SlackEndpoint(
+            self.app, signing_secret=self.settings.signing_secret).handle)
         web_app.router.add_get("/healthz", healthz)
         return web_app
 

@@ -84,7 +84,7 @@ async def test_duplicate_delivery_changes_nothing(world: SlackWorld) -> None:
 @pytest.mark.parametrize("kind", ["forged", "stale"])
 async def test_bad_signature_is_refused_and_records_nothing(
         world: SlackWorld, kind: str, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="slack_bolt.RequestVerification")
+    caplog.set_level(logging.INFO)
     await world.service.open(S)
     if kind == "forged":
         response = await world.click("U1", S, "eens", signature_override="v0=" + "0" * 64)
@@ -94,7 +94,7 @@ async def test_bad_signature_is_refused_and_records_nothing(
     assert response.status == 401
     assert await stored(world) == []
     assert await event_count(world) == 0
-    assert "Invalid request signature" in caplog.text and "body not logged" in caplog.text
+    assert "bad or stale Slack signature" in caplog.text
     assert "positie.vote" not in caplog.text and "U1" not in caplog.text  # no answer logged
 
 
