@@ -3,7 +3,9 @@
 Signed block_actions over HTTP → bolt AsyncApp → record_position → commit (SQLite), at a
 fixed concurrency, against a bare AsyncApp that only acks, measured side by side in one run.
 The load generator and the Slack emulator run in a second process so the bot has its own core
-(on 2 cores: bot | emulator + load), as in production where Slack is elsewhere.
+(on 2 cores: bot | emulator + load), as in production where Slack is elsewhere. Each process
+is pinned to its core: unpinned, the scheduler moving three busy threads between two cores
+made the same run vary by ±15%.
 
     .venv/bin/python benchmarks/ingest.py [--clicks 6000] [--concurrency 20] [--rounds 3]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
 import re
 import statistics
 import sys
@@ -32,7 +35,14 @@ CHANNEL = "C0BENCH001"
 
 
 # -- the load generator process: emulator + signed users ---------------------------------------
+def pin_to_core(core: int) -> None:
+    """Keep this process on one core, where the OS allows it and has two."""
+    if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[core]})
+
+
 def load_process(conn: Connection, clicks: int, concurrency: int) -> None:
+    pin_to_core(1)
     asyncio.run(_load_main(conn, clicks, concurrency))
 
 
@@ -150,12 +160,13 @@ async def bot_main(args: argparse.Namespace) -> None:
     from bot.config import Settings
     from bot.service import CampaignService
     from bot.store.models import Position
-    from positie.wiring import build_runtime
+    from positie.wiring import build_runtime, freeze_startup_heap
 
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
     loader = ctx.Process(target=load_process, args=(child, args.clicks, args.concurrency))
     loader.start()
+    pin_to_core(0)  # after the start: the loader inherits the affinity it begins with
     base_url = await asyncio.to_thread(parent.recv)
     results: dict[str, list[tuple[float, list[float], int]]] = {
         name: [] for name in ("bare", "bare_endpoint", "core", "full")}
@@ -187,6 +198,7 @@ async def bot_main(args: argparse.Namespace) -> None:
                 "regels-experiment", "regels-afval"][: args.rounds]
         for key in keys:
             await service.open(key)
+        freeze_startup_heap()  # as `positie run` does once it is up
         for round_no, key in enumerate(keys):
             # Interleave the apps so machine noise hits all alike.
             for name, port in (("bare", bare_ports[0]), ("bare_endpoint", bare_endpoint_ports[0]),

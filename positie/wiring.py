@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -88,10 +89,19 @@ async def run_until_stopped(settings: Settings) -> None:
         runtime.scheduler = scheduler_for(runtime)
         if runtime.scheduler is not None:
             await runtime.scheduler.start()  # catches up missed runs before arming triggers
+        freeze_startup_heap()
         await stop.wait()
         log.info("stopping")
     finally:
         await runtime.close()
+
+
+def freeze_startup_heap() -> None:
+    """Take what start-up built (modules, settings, compiled SQL, clients) out of the
+    collector's view, so full collections only scan what the running bot allocates.
+    Unfrozen, each one paused the event loop for ~70 ms: the ingest benchmark's p99."""
+    gc.collect()
+    gc.freeze()
 
 
 def scheduler_for(runtime: Runtime) -> CampaignScheduler | None:
