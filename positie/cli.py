@@ -199,10 +199,14 @@ def digest_command(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Also write samenvatting.txt and samenvatting.png (the chart) here.")]
     = None,
+    period: Annotated[str | None, typer.Option(
+        "--period", help="Name of this digest (default: manual-<UTC time>). Posting again "
+        "under the same name reaches only the channels that did not get it.")] = None,
 ) -> None:
     """Build the digest and post it with its chart to the digest channels.
 
     With --dry-run nothing is posted: the text is printed, or with --out written to files.
+    Exit code 1 when a channel did not get it; the message says how to retry just those.
     """
     from bot.render_text import render_text
     from positie.wiring import build_runtime
@@ -226,10 +230,15 @@ def digest_command(
                 if out is None:
                     typer.echo(render_text(document))
                 return
-            period = "manual-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            report = await runtime.service.publish_digest(period=period, document=document,
+            name = period or "manual-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            report = await runtime.service.publish_digest(period=name, document=document,
                                                           chart_png=chart)
-            typer.echo(f"digest posted to {report.posted} channel(s), {report.failed} failed")
+            typer.echo(f"digest {name} posted to {report.posted} channel(s); "
+                       f"{report.already_posted} had it already; {report.failed} failed")
+            if report.failed:
+                typer.echo(f"the log above says why; to post to those channels only: "
+                           f"positie digest --period {name}", err=True)
+                raise typer.Exit(1)
         finally:
             await runtime.close()
 

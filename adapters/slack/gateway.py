@@ -88,8 +88,9 @@ class SlackGateway:
             error = str(exc.response.get("error", "unknown_error"))
             if error == "not_in_channel":
                 log.error("Slack channel %s: the bot is not a member. Invite it there "
-                          "(/invite @positie) and run `positie post` again; the message is "
-                          "kept for retry.", target.external_id)
+                          "(/invite @positie); the message is kept for retry (`positie post "
+                          "KEY` for a statement, `positie digest --period` for a digest).",
+                          target.external_id)
                 raise DeliveryFailed(error) from exc
             if error in GONE:
                 raise ChannelUnavailable(error) from exc

@@ -1,11 +1,15 @@
-"""`positie digest --dry-run --out DIR`: the digest text and its chart as files."""
+"""`positie digest`: the text and chart as files (--dry-run --out), and posting with a
+retry that reaches only the channels that missed it."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
+from emulators.slack import SlackEmulator
 from positie.cli import app
 from tests.factories import minimal_config_file
 
@@ -29,3 +33,42 @@ def test_dry_run_writes_text_and_chart(tmp_path: Path) -> None:
     assert (out / "samenvatting.txt").read_text(encoding="utf-8").startswith(
         "Samenvatting Testcampagne")
     assert (out / "samenvatting.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_a_failed_channel_is_retried_alone_under_the_same_period(
+        tmp_path: Path) -> None:
+    async with SlackEmulator() as emulator:
+        for channel in ("C0RIJK0001", "C0MIXED001"):
+            emulator.add_channel(channel, channel.lower())
+        emulator.remove_bot_from("C0RIJK0001")
+        config = minimal_config_file(tmp_path)
+        with config.open("a", encoding="utf-8") as extra:
+            extra.write(f"""
+[slack]
+enabled = true
+bot_token = "xoxb-positie-emulator"
+signing_secret = "test-signing-secret"
+api_base_url = "{emulator.base_url}"
+channels = [{{ id = "C0RIJK0001", default_layer = "rijk" }}, {{ id = "C0MIXED001" }}]
+""")
+        runner = CliRunner()
+
+        def digest(*args: str) -> Result:
+            # The CLI runs its own event loop: off this one, which serves the emulator.
+            return runner.invoke(app, ["digest", "-c", str(config), *args])
+
+        first = await asyncio.to_thread(digest)
+        assert first.exit_code == 1, first.output
+        assert "posted to 1 channel(s); 0 had it already; 1 failed" in first.output
+        period = re.search(r"positie digest --period (\S+)", first.output)
+        assert period is not None, first.output
+
+        delivered = len(emulator.messages("C0MIXED001"))  # the digest and its chart
+        assert delivered >= 1 and emulator.messages("C0RIJK0001") == []
+
+        emulator.add_bot_to("C0RIJK0001")
+        retry = await asyncio.to_thread(digest, "--period", period.group(1))
+        assert retry.exit_code == 0, retry.output
+        assert "posted to 1 channel(s); 1 had it already; 0 failed" in retry.output
+        assert len(emulator.messages("C0RIJK0001")) == delivered
+        assert len(emulator.messages("C0MIXED001")) == delivered  # not posted twice
