@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Outcome, PositionResult, RefusalReason
+from bot.erasure import Erasure
 from bot.service import CampaignService, OwnPosition
 from bot.texts import Texts
 
@@ -58,3 +59,27 @@ def help_text(texts: Texts, commands: str) -> str:
         "positie keeps the workshop's conversation going: tap a position under a statement; "
         "only you see your answer, and each digest shows what every layer of government "
         "thinks. Commands: {commands}", commands=commands)
+
+
+def forget_question(erasure: Erasure, confirm_command: str, texts: Texts) -> str:
+    if not erasure.known:
+        return nothing_held(texts)
+    return texts.ngettext(
+        "This erases your {n} position, your layer and your history with positie, for good. "
+        "Digests already posted count people per layer, never names, and stay as they are. "
+        "To go ahead, send: {command}",
+        "This erases your {n} positions, your layer and your history with positie, for good. "
+        "Digests already posted count people per layer, never names, and stay as they are. "
+        "To go ahead, send: {command}",
+        erasure.positions, command=confirm_command)
+
+
+def forgotten(erasure: Erasure, texts: Texts) -> str:
+    if not erasure.known:
+        return nothing_held(texts)
+    return texts.gettext("Done: positie has forgotten you. If you answer again, you start "
+                         "afresh.")
+
+
+def nothing_held(texts: Texts) -> str:
+    return texts.gettext("positie holds nothing about you.")

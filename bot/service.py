@@ -14,6 +14,7 @@ from bot.digest import DigestContext, build_digest
 from bot.digests import DigestReport, post_digest
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
+from bot.erasure import Erasure, forget, positions_held
 from bot.labels import layer_label, option_label
 from bot.momentum import compute_momentum
 from bot.participants import set_layer
@@ -147,6 +148,13 @@ class CampaignService:
                        Participant.user_id == who.user_id)
                 .order_by(Statement.position))).all()
         return [OwnPosition(r.key, r.text, self.option_name(r.option_key, texts)) for r in rows]
+
+    async def erasure_preview(self, who: Identity) -> Erasure:
+        return await positions_held(self.db, who)
+
+    async def forget(self, who: Identity) -> Erasure:
+        """Erase everything positie holds about this person (they asked, or an admin did)."""
+        return await forget(self.db, who)
 
     # -- digest -------------------------------------------------------------------------
     async def digest(self, language: str | None = None) -> Document:

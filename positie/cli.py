@@ -153,6 +153,43 @@ def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
     run(work)
 
 
+@app.command("forget")
+def forget_command(
+    platform: Annotated[str, typer.Argument(help="slack or telegram")],
+    user_id: Annotated[str, typer.Argument(help="The person's Slack or Telegram user id.")],
+    workspace: Annotated[str, typer.Option(
+        help="Slack: the workspace (team) id, as in the roster CSV. Telegram: leave out.")] = "",
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Erase what positie holds about one person (for a request that came by mail).
+
+    People can do this themselves: /positie vergeet in Slack, /vergeet in Telegram.
+    """
+    from bot.domain import Identity
+    from positie.wiring import build_runtime
+
+    if platform not in ("slack", "telegram"):
+        fail(f"platform {platform!r} is unknown; use slack or telegram")
+    settings = settings_from(config)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            erasure = await runtime.service.forget(Identity(platform, workspace, user_id))
+        finally:
+            await runtime.close()
+        if not erasure.known:
+            hint = " (Slack people need --workspace)" if platform == "slack" and not workspace \
+                else ""
+            typer.echo(f"positie holds nothing about {platform} user {user_id}{hint}; "
+                       "nothing erased")
+            return
+        typer.echo(f"erased: {erasure.positions} position(s) with their history, the layer "
+                   f"and every reference to {platform} user {user_id}")
+
+    run(work)
+
+
 @app.command("post")
 def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Open a statement now and post it to the campaign's statement channels."""

@@ -16,7 +16,13 @@ from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text
 from adapters.slack.client import build_client
 from adapters.slack.endpoint import SlackEndpoint
 from adapters.slack.gateway import SlackGateway
-from adapters.slack.inbound import command_word, identity_of, message_of, vote_of
+from adapters.slack.inbound import (
+    command_word,
+    command_words,
+    identity_of,
+    message_of,
+    vote_of,
+)
 from bot import replies
 from bot.batching import Coalescer
 from bot.config import SlackSettings
@@ -87,10 +93,22 @@ class SlackAdapter:
             await ack(text=reminders_reply(word == "start", texts))
         elif word in ("pauze", "pause", "hervat", "resume"):
             await ack(text=await self._pause(command, word in ("pauze", "pause")))
+        elif word in ("vergeet", "forget"):
+            await ack(text=await self._forget(command, word))
         else:
             await ack(text=replies.help_text(texts, texts.gettext(
                 "/positie laag (your layer of government) · /positie mijn (your own "
-                "positions) · /positie stop or start (private reminders) · /positie help")))
+                "positions) · /positie stop or start (private reminders) · /positie vergeet "
+                "(erase what positie holds about you) · /positie help")))
+
+    async def _forget(self, command: dict[str, Any], word: str) -> str:
+        """Two steps: the question says what goes; "/positie vergeet ja" erases it."""
+        texts, who = self.service.texts(), identity_of(command)
+        confirm = "ja" if word == "vergeet" else "yes"
+        if command_words(command.get("text", ""))[1:2] == [confirm]:
+            return replies.forgotten(await self.service.forget(who), texts)
+        return replies.forget_question(await self.service.erasure_preview(who),
+                                       f"/positie {word} {confirm}", texts)
 
     async def _pause(self, command: dict[str, Any], paused: bool) -> str:
         """Pause or resume the schedule: admins listed in slack.admins only."""

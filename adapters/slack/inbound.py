@@ -43,5 +43,9 @@ def message_of(body: dict[str, Any]) -> tuple[str, str] | None:
     return (str(channel), str(ts)) if channel and ts else None
 
 
+def command_words(text: str) -> list[str]:
+    return (text or "").lower().split()
+
+
 def command_word(text: str) -> str:
-    return (text or "").strip().split(" ", 1)[0].lower()
+    return next(iter(command_words(text)), "")

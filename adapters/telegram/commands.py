@@ -1,6 +1,7 @@
 """The bot's commands: each a few lines that delegate to the campaign service.
 
-Everyone: /laag (/layer), /mijnposities, /stellingen, /help, /start, /stop.
+Everyone: /laag (/layer), /mijnposities, /stellingen, /help, /start, /stop, /vergeet
+(/forget: erase what positie holds about you, answered privately).
 The krachtteam (telegram.admins, by user id): /post ID, /sluit ID, /digest. Anyone else
 gets a polite refusal and nothing happens.
 """
@@ -53,6 +54,7 @@ class TelegramCommands:
             (("help",), self.help),
             (("start",), self.start),
             (("stop",), self.stop),
+            (("vergeet", "forget"), self.forget),
             (("post",), self.admin(self.post)),
             (("sluit",), self.admin(self.close)),
             (("digest",), self.admin(self.digest)),
@@ -122,6 +124,28 @@ class TelegramCommands:
             return
         await self.service.set_reminders(identity_of(update.effective_user), on=False)
         await self._say(update, reminders_reply(False, self._texts(update)))
+
+    async def forget(self, update: Update, context: Context) -> None:
+        """Two steps, in the private chat only: the question says what goes, then
+        "/vergeet ja" (or "/forget yes") erases it."""
+        user, chat, message = update.effective_user, update.effective_chat, \
+            update.effective_message
+        if user is None or chat is None or message is None:
+            return
+        texts = self._texts(update)
+        command = "/forget" if (message.text or "").lower().startswith("/forget") else "/vergeet"
+        if chat.type != ChatType.PRIVATE:
+            await self._say(update, tg.start_privately(texts, context.bot.username, command))
+            return
+        who = identity_of(user)
+        confirm = "yes" if command == "/forget" else "ja"
+        if self._argument(update).lower() == confirm:
+            erasure = await self.service.forget(who)
+            await self._say(update, replies.forgotten(erasure, texts) + (
+                "\n" + tg.poll_votes_stay(texts) if erasure.known else ""))
+            return
+        await self._say(update, replies.forget_question(
+            await self.service.erasure_preview(who), f"{command} {confirm}", texts))
 
     # -- the krachtteam -----------------------------------------------------------------
     def admin(self, command: Callback) -> Callback:

@@ -9,13 +9,15 @@ from bot.publishing import DeliveryReport
 from bot.texts import Texts
 
 
-def bot_commands(texts: Texts, *, layer_command: str) -> list[BotCommand]:
+def bot_commands(texts: Texts, *, layer_command: str,
+                 forget_command: str) -> list[BotCommand]:
     """The command menu in the language of `texts`; descriptions of 3–256 characters."""
     return [
         BotCommand(layer_command, texts.gettext("Your layer of government")),
         BotCommand("mijnposities", texts.gettext("Your own positions (privately)")),
         BotCommand("stellingen", texts.gettext("The open statements")),
         BotCommand("stop", texts.gettext("No more private reminders (/start: on again)")),
+        BotCommand(forget_command, texts.gettext("Erase what positie holds about you")),
         BotCommand("help", texts.gettext("How positie works")),
     ]
 
@@ -23,7 +25,13 @@ def bot_commands(texts: Texts, *, layer_command: str) -> list[BotCommand]:
 def command_list(texts: Texts) -> str:
     return texts.gettext(
         "/laag (your layer of government) · /mijnposities (your own positions, privately) · "
-        "/stellingen (open statements) · /stop or /start (private reminders) · /help")
+        "/stellingen (open statements) · /stop or /start (private reminders) · /vergeet "
+        "(erase what positie holds about you) · /help")
+
+
+def poll_votes_stay(texts: Texts) -> str:
+    return texts.gettext("A vote you cast in a Telegram poll stays visible in that poll until "
+                         "you retract it there.")
 
 
 def admin_command_list(texts: Texts) -> str:

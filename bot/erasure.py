@@ -1,0 +1,52 @@
+"""Forget a person: their positions, their history, their layer and every reference to them.
+
+What is already posted (digests, tallies, momentum snapshots) holds only counts per layer
+and stays; from the next digest on, the person is simply not counted. One transaction: a
+failure erases nothing, and running it again for someone already forgotten does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, func, select
+
+from bot.domain import Identity
+from bot.store.db import Database
+from bot.store.models import Participant, Position, PositionEvent, ReminderSent
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    known: bool  # False: positie held nothing about this person
+    positions: int  # current positions erased (their history went with them)
+
+
+def _participant_id(who: Identity) -> Select[int]:
+    return select(Participant.id).where(
+        Participant.platform == who.platform, Participant.workspace == who.workspace,
+        Participant.user_id == who.user_id)
+
+
+async def positions_held(db: Database, who: Identity) -> Erasure:
+    """What forgetting this person would erase (for the confirmation question)."""
+    async with db.sessions() as session:
+        participant_id = await session.scalar(_participant_id(who))
+        if participant_id is None:
+            return Erasure(known=False, positions=0)
+        count = await session.scalar(select(func.count()).select_from(Position)
+                                     .where(Position.participant_id == participant_id))
+    return Erasure(known=True, positions=int(count or 0))
+
+
+async def forget(db: Database, who: Identity) -> Erasure:
+    async with db.transaction() as session:
+        participant_id = await session.scalar(_participant_id(who))
+        if participant_id is None:
+            return Erasure(known=False, positions=0)
+        erased = await session.execute(
+            delete(Position).where(Position.participant_id == participant_id))
+        for table in (PositionEvent, ReminderSent):
+            await session.execute(delete(table).where(table.participant_id == participant_id))
+        await session.execute(delete(Participant).where(Participant.id == participant_id))
+    return Erasure(known=True, positions=int(erased.rowcount))  # type: ignore[attr-defined]
