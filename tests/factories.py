@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.campaigns import sync_settings
 from bot.config import Settings
 from bot.domain import Identity
 from bot.positions import Vote
+from bot.service import CampaignService
 
 LAYERS = [
     {"key": "rijk", "label_nl": "Rijk", "label_en": "National government"},
@@ -56,4 +58,11 @@ label_en = "National government"
 [database]
 url = "sqlite+aiosqlite:///{tmp_path / 'positie.db'}"
 """, encoding="utf-8")
+    return config
+
+
+async def apply_settings(service: CampaignService, config: Settings) -> Settings:
+    """Give the service these settings and bring the database in line (channels, scale)."""
+    service.settings = config
+    await sync_settings(service.db, config)
     return config

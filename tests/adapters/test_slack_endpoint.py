@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from slack_bolt.request.internals import parse_body
 
 from adapters.slack.endpoint import FORM, bolt_body
-from bot.campaigns import sync_settings
 from bot.service import CampaignService
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.slack_world import SlackWorld, slack_section, slack_world
 
 # Any text a person could type, including what form encoding must escape.
@@ -53,9 +52,7 @@ def test_a_payload_that_is_not_a_json_object_is_refused() -> None:
 
 @pytest.fixture
 async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = settings(db_url, slack=slack_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, slack=slack_section()))
     async with slack_world(service, config) as w:
         yield w
 

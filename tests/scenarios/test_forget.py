@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.campaigns import sync_settings
 from bot.domain import Identity
 from bot.service import CampaignService
 from bot.store.models import Participant
 from positie.cli import app, settings_from
 from positie.wiring import build_runtime
-from tests.factories import minimal_config_file, settings, vote
+from tests.factories import apply_settings, minimal_config_file, settings, vote
 from tests.slack_world import SlackWorld, slack_section, slack_world
 from tests.telegram_world import (
     GEMEENTE,
@@ -36,9 +35,7 @@ async def people(service: CampaignService) -> int:
 
 @pytest.fixture
 async def slack(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = settings(db_url, slack=slack_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, slack=slack_section()))
     async with slack_world(service, config) as w:
         yield w
 
@@ -67,9 +64,7 @@ async def test_slack_forget_asks_first_then_erases(slack: SlackWorld) -> None:
 
 @pytest.fixture
 async def telegram(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
-    config = settings(db_url, telegram=telegram_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, telegram=telegram_section()))
     async with telegram_world(service, config) as w:
         yield w
 

@@ -10,10 +10,9 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.campaigns import sync_settings
 from bot.service import CampaignService
 from bot.store.models import Position, PositionEvent
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.slack_world import SlackWorld, slack_section, slack_world
 
 S = "visie-rijk"
@@ -21,9 +20,7 @@ S = "visie-rijk"
 
 @pytest.fixture
 async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = settings(db_url, slack=slack_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, slack=slack_section()))
     async with slack_world(service, config) as w:
         yield w
 

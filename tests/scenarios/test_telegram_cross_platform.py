@@ -3,9 +3,8 @@ that counts both platforms per layer and is posted to both."""
 
 from __future__ import annotations
 
-from bot.campaigns import sync_settings
 from bot.service import CampaignService
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.slack_world import slack_section, slack_world
 from tests.telegram_world import BUTTONS, GEMEENTE, POLL, person, telegram_section, telegram_world
 
@@ -14,9 +13,8 @@ S = "visie-rijk"
 
 async def test_digest_merges_slack_and_telegram_per_layer(service: CampaignService,
                                                           db_url: str) -> None:
-    config = settings(db_url, slack=slack_section(), telegram=telegram_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, slack=slack_section(),
+                                                    telegram=telegram_section()))
     async with slack_world(service, config) as slack, telegram_world(service, config) as tg:
         report = await service.open(S)
         assert report.posted == 2 + 3  # two Slack channels, three Telegram chats

@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from adapters.telegram.outbound import document_messages as parts_of
 from adapters.telegram.outbound import utf16_length
-from bot.campaigns import sync_settings
 from bot.document import AnswerButtons, Bullets, Document, Paragraph, Section
 from bot.service import CampaignService
 from bot.store.models import Channel, Post
 from emulators.telegram import RateLimitPolicy
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.telegram_world import (
     BUTTONS,
     CHATS,
@@ -30,9 +29,7 @@ S, S2 = "visie-rijk", "visie-gebied"
 
 
 async def configured(service: CampaignService, db_url: str) -> None:
-    config = settings(db_url, telegram=telegram_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    await apply_settings(service, settings(db_url, telegram=telegram_section()))
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.campaigns import sync_settings
 from bot.service import CampaignService
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.telegram_world import (
     ADMIN,
     BUTTONS,
@@ -27,9 +26,7 @@ ALICE, BOB = person(1), person(2)
 
 @pytest.fixture
 async def world(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
-    config = settings(db_url, telegram=telegram_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, telegram=telegram_section()))
     async with telegram_world(service, config) as w:
         yield w
 

@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.campaigns import sync_settings
 from bot.service import CampaignService
 from emulators.telegram.payloads import poll_answer_dict
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.telegram_world import (
     BUTTONS,
     WEBHOOK_SECRET,
@@ -28,9 +27,7 @@ JSON = {"Content-Type": "application/json"}
 
 @pytest.fixture
 async def world(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
-    config = settings(db_url, telegram=telegram_section())
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(db_url, telegram=telegram_section()))
     async with telegram_world(service, config, webhook=True) as w:
         yield w
 

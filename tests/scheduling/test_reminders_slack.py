@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.campaigns import sync_settings
 from bot.service import CampaignService
 from bot.store.models import Position, Statement
 from scheduling import send_due_reminders
-from tests.factories import settings
+from tests.factories import apply_settings, settings
 from tests.scheduling.world import SCHEDULE
 from tests.slack_world import SlackWorld, slack_section, slack_world
 
@@ -23,9 +22,8 @@ THURSDAY = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = settings(db_url, slack=slack_section(admins=["UADMIN"]), schedule=SCHEDULE)
-    service.settings = config
-    await sync_settings(service.db, config)
+    config = await apply_settings(service, settings(
+        db_url, slack=slack_section(admins=["UADMIN"]), schedule=SCHEDULE))
     async with slack_world(service, config) as w:
         yield w
 
