@@ -16,6 +16,7 @@ from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
 from bot.erasure import Erasure, forget, positions_held
 from bot.labels import layer_label, option_label
+from bot.layer_questions import claim_layer_question
 from bot.momentum import compute_momentum
 from bot.participants import set_layer
 from bot.pause import is_paused, set_paused
@@ -148,6 +149,14 @@ class CampaignService:
                        Participant.user_id == who.user_id)
                 .order_by(Statement.position))).all()
         return [OwnPosition(r.key, r.text, self.option_name(r.option_key, texts)) for r in rows]
+
+    async def claim_group_layer_question(self, platform: str, channel_id: str,
+                                         statement_key: str) -> bool:
+        """Whether to ask this group which layers its answerers work for (once ever per
+        statement, whichever process gets there first)."""
+        return await claim_layer_question(self.db, self.campaign_id, platform=platform,
+                                          channel_external_id=channel_id,
+                                          statement_key=statement_key, now=self.clock.now())
 
     async def erasure_preview(self, who: Identity) -> Erasure:
         return await positions_held(self.db, who)

@@ -86,7 +86,6 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         self._option_keys = tuple(o.key for o in service.scale)
         self._polls: dict[str, PollPost] = {}  # poll id → statement: never changes
-        self._asked: set[tuple[int, str]] = set()  # (chat, statement) with a layer question
         self._tally = Coalescer(interval=settings.tally_interval_seconds,
                                 action=self._refresh_tally)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -180,9 +179,9 @@ class TelegramAdapter:
                 return
             except ChannelUnavailable:
                 await self.service.forget_private_chat(who)
-        if (chat_id, statement_key) in self._asked:
+        if not await self.service.claim_group_layer_question("telegram", str(chat_id),
+                                                             statement_key):
             return
-        self._asked.add((chat_id, statement_key))
         await self.gateway.send_text(chat_id, tg.group_layer_question(texts),
                                      reply_markup=keyboard)
 

@@ -228,3 +228,15 @@ class DigestSnapshot(Base):
     period: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     data: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class LayerQuestion(Base):
+    """A group was asked which layer its unknown answerers work for, once per statement
+    (kept here, not in process memory: every process and restart sees it)."""
+
+    __tablename__ = "layer_questions"
+    __table_args__ = (UniqueConstraint("channel_id", "statement_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
