@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,7 +18,7 @@ from bot.domain import Identity, PositionResult, ScaleOption, StatementState, St
 from bot.erasure import Erasure, forget, positions_held
 from bot.labels import layer_label, option_label
 from bot.layer_questions import claim_layer_question
-from bot.momentum import compute_momentum
+from bot.momentum import compute_momentum, save_snapshot
 from bot.participants import set_layer
 from bot.pause import is_paused, set_paused
 from bot.ports import ChatGateway, Clock
@@ -32,6 +33,8 @@ from bot.store.db import Database
 from bot.store.models import Participant, Position, Statement, Theme
 from bot.tally import tally_line
 from bot.texts import Texts, texts_for
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +182,26 @@ class CampaignService:
                             texts=self.texts(language), now=self.clock.now())
         return DigestDraft(build_digest(aggregate, ctx, momentum=momentum), momentum.snapshot,
                            aggregate)
+
+    async def publish_draft(self, draft: DigestDraft, *, period: str,
+                            chart_png: bytes | None) -> DigestReport:
+        """Post the digest; once a channel has it, save its snapshot, so the next digest
+        (scheduled or by hand) says what moved since this one."""
+        report = await self.publish_digest(period=period, document=draft.document,
+                                           chart_png=chart_png)
+        if report.posted or report.already_posted:
+            await save_snapshot(self.db, campaign_id=self.campaign_id, period=period,
+                                snapshot=draft.snapshot, now=self.clock.now())
+        return report
+
+    async def chart_or_none(self, draft: DigestDraft,
+                            language: str | None = None) -> bytes | None:
+        """The draft's chart; a digest without its chart beats no digest."""
+        try:
+            return await self.digest_chart(language=language, aggregate=draft.aggregate)
+        except Exception:
+            log.exception("digest chart failed; posting the digest without it")
+            return None
 
     async def publish_digest(self, *, period: str, chart_png: bytes | None = None,
                              document: Document | None = None) -> DigestReport:

@@ -253,10 +253,10 @@ def digest_command(
     async def work() -> None:
         runtime = await build_runtime(settings, with_adapters=not dry_run)
         try:
-            document = await runtime.service.digest(language)
-            wants_chart = out is not None or not dry_run
-            chart = await runtime.service.digest_chart(language) if wants_chart else None
-            if out is not None and chart is not None:
+            draft = await runtime.service.digest_draft(language)
+            document, chart = draft.document, None
+            if out is not None:  # asked for: a chart that fails is an error here
+                chart = await runtime.service.digest_chart(language, aggregate=draft.aggregate)
                 out.mkdir(parents=True, exist_ok=True)
                 (out / "samenvatting.txt").write_text(render_text(document) + "\n",
                                                       encoding="utf-8")
@@ -268,8 +268,9 @@ def digest_command(
                     typer.echo(render_text(document))
                 return
             name = period or "manual-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            report = await runtime.service.publish_digest(period=name, document=document,
-                                                          chart_png=chart)
+            report = await runtime.service.publish_draft(
+                draft, period=name,
+                chart_png=chart or await runtime.service.chart_or_none(draft, language))
             typer.echo(f"digest {name} posted to {report.posted} channel(s); "
                        f"{report.already_posted} had it already; {report.failed} failed")
             if report.failed:

@@ -80,8 +80,8 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                 draft = await runtime.service.digest_draft()
                 document = draft.document
                 chart = await runtime.service.digest_chart(aggregate=draft.aggregate)
-                report = await runtime.service.publish_digest(period="demo", document=document,
-                                                              chart_png=chart)
+                report = await runtime.service.publish_draft(draft, period="demo",
+                                                             chart_png=chart)
                 stored = await _stored_counts(runtime.service)
             finally:
                 await runtime.close()

@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 
 from bot.cadence import OPEN_JOB, choose_next_statement, claim_due_closings
 from bot.job_runs import slot_key, unsent_digest_channels
-from bot.momentum import save_snapshot
 from bot.reminders import send_reminders
 from bot.schedule import ScheduleSettings
-from bot.service import CampaignService, DigestDraft
+from bot.service import CampaignService
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +87,8 @@ async def post_scheduled_digest(service: CampaignService, *, now: datetime,
     await close_due_statements(service, now=now)
     period = slot_key(slot)
     draft = await service.digest_draft()
-    chart = await _chart(service, draft)
-    report = await service.publish_digest(period=period, document=draft.document,
-                                          chart_png=chart)
-    if report.posted or report.already_posted:
-        await save_snapshot(service.db, campaign_id=service.campaign_id, period=period,
-                            snapshot=draft.snapshot, now=now)
+    report = await service.publish_draft(draft, period=period,
+                                         chart_png=await service.chart_or_none(draft))
     log.info("digest %s: %d posted, %d already posted, %d failed", period, report.posted,
              report.already_posted, report.failed)
     unsent = await unsent_digest_channels(service.db, campaign_id=service.campaign_id,
@@ -101,14 +96,6 @@ async def post_scheduled_digest(service: CampaignService, *, now: datetime,
     if unsent:
         raise RunIncomplete(f"digest {period}: {unsent} channel(s) kept for retry")
     return f"{report.posted} posted, {report.already_posted} already, {report.failed} failed"
-
-
-async def _chart(service: CampaignService, draft: DigestDraft) -> bytes | None:
-    try:
-        return await service.digest_chart(aggregate=draft.aggregate)
-    except Exception:  # a digest without its chart beats no digest
-        log.exception("digest chart failed; posting the digest without it")
-        return None
 
 
 JOBS: dict[str, Job] = {

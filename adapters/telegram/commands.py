@@ -185,14 +185,9 @@ class TelegramCommands:
 
     async def digest(self, update: Update, context: Context) -> None:
         draft = await self.service.digest_draft()
-        chart = None
-        try:
-            chart = await self.service.digest_chart(aggregate=draft.aggregate)
-        except Exception:  # a digest without its chart beats no digest
-            log.exception("digest chart failed; posting the digest without it")
         period = "manual-" + self.service.clock.now().strftime("%Y%m%dT%H%M%S")
-        report = await self.service.publish_digest(period=period, document=draft.document,
-                                                   chart_png=chart)
+        report = await self.service.publish_draft(
+            draft, period=period, chart_png=await self.service.chart_or_none(draft))
         await self._say(update, tg.digest_posted(report.posted, report.already_posted,
                                                  report.failed, self._texts(update)))
 
