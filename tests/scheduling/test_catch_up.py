@@ -12,7 +12,7 @@ from bot.clock import FixedClock
 from bot.service import CampaignService
 from bot.store.models import DigestSnapshot, JobRun
 from scheduling import CampaignScheduler
-from tests.scheduling.world import CHART, RecordingGateway, at, scheduled_settings
+from tests.scheduling.world import PNG, RecordingGateway, at, scheduled_settings
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 FRIDAY_DIGEST = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # fri 15:00 in Amsterdam
@@ -54,7 +54,7 @@ async def test_downtime_inside_the_grace_period_is_caught_up_once(
     # Down from Friday 13:00 to 17:00 UTC: the 14:00 digest is 3 hours late, grace is 6.
     assert await catch_up(service, FRIDAY_DIGEST + timedelta(hours=3)) == [("digest", "ran")]
     assert sorted(channel for channel, _ in gateway.digests) == ["C0AAA00001", "C0BBB00001"]
-    assert gateway.charts == [CHART, CHART]
+    assert len(gateway.charts) == 2 and all(c and c.startswith(PNG) for c in gateway.charts)
     assert await catch_up(service, FRIDAY_DIGEST + timedelta(hours=3, minutes=5)) == []
     assert len(gateway.digests) == 2
 

@@ -15,7 +15,7 @@ from bot.service import CampaignService
 from tests.factories import person, settings, vote
 
 CHANNELS = ("C0AAA00001", "C0BBB00001")
-CHART = b"\x89PNG stand-in"
+PNG = b"\x89PNG\r\n\x1a\n"  # what every chart file starts with
 SCHEDULE = {"open": "tue 10:00", "open_for": "7d", "remind": "thu 10:00",
             "digest": "fri 15:00", "misfire_grace": "6h"}
 
