@@ -8,6 +8,7 @@ is pinned to its core: unpinned, the scheduler moving three busy threads between
 made the same run vary by ±15%.
 
     .venv/bin/python benchmarks/ingest.py [--clicks 6000] [--concurrency 20] [--rounds 3]
+        [--database-url postgresql+asyncpg://...]   (an empty database; default: SQLite)
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ async def bot_main(args: argparse.Namespace) -> None:
                          "statements_file": str(ROOT / "statements.example.toml"),
                          "layers": [{"key": "gemeente", "label_nl": "Gemeente",
                                      "label_en": "Municipality"}]},
-            "database": {"url": f"sqlite+aiosqlite:///{tmp}/bench.db"},
+            "database": {"url": args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"},
             "slack": {"enabled": True, "bot_token": TOKEN, "signing_secret": SECRET,
                       "api_base_url": base_url, "live_tally": True,
                       "tally_interval_seconds": 2.0,
@@ -229,7 +230,8 @@ def report(results: dict[str, list[tuple[float, list[float], int]]], stored: int
     full, bare, core = rate("full"), rate("bare"), rate("core")
     failures = sum(f for name in results for _, _, f in results[name])
     print(f"ingest benchmark: {args.clicks} signed clicks x {args.rounds} rounds, "
-          f"concurrency {args.concurrency}, SQLite (WAL)")
+          f"concurrency {args.concurrency}, "
+          f"{'PostgreSQL' if args.database_url else 'SQLite (WAL)'}")
     print(f"{'path':<38}{'median rate/s':>14}{'p50 ms':>9}{'p99 ms':>9}")
     print(f"{'bare AsyncApp (ack only)':<38}{bare:>14.0f}{pct('bare', .5):>9.1f}"
           f"{pct('bare', .99):>9.1f}")
@@ -251,6 +253,8 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=5000, help="clicks per round")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3, help="rounds (1..6), median taken")
+    parser.add_argument("--database-url", default=None,
+                        help="an empty PostgreSQL database instead of a temporary SQLite file")
     asyncio.run(bot_main(parser.parse_args()))
 
 
