@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, null, select
+from sqlalchemy import ARRAY, Integer, String, and_, any_, bindparam, func, null, select
 
 from bot.store.models import Participant, Position, PositionEvent, Statement
 from bot.store.upsert import insert_for
@@ -38,18 +38,7 @@ def position_sql(dialect: str) -> PositionSql:
                Statement.text)
         .where(Statement.campaign_id == bindparam("campaign_id"),
                Statement.key.in_(bindparam("keys", expanding=True))))
-    # One IN per column: a tuple IN is rendered row by row at execution time, which cost
-    # more than the rest of the batch. The caller drops neighbouring combinations.
-    people = (
-        select(Participant.id, Participant.platform, Participant.workspace,
-               Participant.user_id, Participant.layer, Position.statement_id,
-               Position.option_key, Position.event_time)
-        .outerjoin(Position, and_(
-            Position.participant_id == Participant.id,
-            Position.statement_id.in_(bindparam("statement_ids", expanding=True))))
-        .where(Participant.platform.in_(bindparam("platforms", expanding=True)),
-               Participant.workspace.in_(bindparam("workspaces", expanding=True)),
-               Participant.user_id.in_(bindparam("user_ids", expanding=True))))
+    people = _people_postgresql() if dialect == "postgresql" else _people_sqlite()
     insert_people = (
         insert_for(dialect, PARTICIPANTS).on_conflict_do_nothing()
         .returning(PARTICIPANTS.c.id, PARTICIPANTS.c.platform, PARTICIPANTS.c.workspace,
@@ -69,3 +58,42 @@ def position_sql(dialect: str) -> PositionSql:
         # Another process may have stored a newer event since we read: it wins.
         where=POSITIONS.c.event_time < upsert.excluded.event_time)
     return PositionSql(statements, people, insert_people, insert_events, upsert_positions)
+
+
+_PEOPLE_COLUMNS = (Participant.id, Participant.platform, Participant.workspace,
+                   Participant.user_id, Participant.layer, Position.statement_id,
+                   Position.option_key, Position.event_time)
+
+
+def _people_sqlite() -> Any:
+    """One IN per column: a tuple IN is rendered row by row at execution time, which cost
+    more than the rest of the batch. The caller drops neighbouring combinations."""
+    return (
+        select(*_PEOPLE_COLUMNS)
+        .outerjoin(Position, and_(
+            Position.participant_id == Participant.id,
+            Position.statement_id.in_(bindparam("statement_ids", expanding=True))))
+        .where(Participant.platform.in_(bindparam("platforms", expanding=True)),
+               Participant.workspace.in_(bindparam("workspaces", expanding=True)),
+               Participant.user_id.in_(bindparam("user_ids", expanding=True))))
+
+
+def _people_postgresql() -> Any:
+    """The batch's identities as rows (unnest of three aligned arrays), each looked up on
+    the unique index. IN lists let a planner with stale statistics (a table that started
+    empty and grows fast) scan the whole workspace: 1.7 ms instead of 0.15 ms. Arrays
+    also keep the SQL text the same for every batch size: one prepared statement."""
+    wanted = func.unnest(
+        bindparam("platforms", type_=ARRAY(String)),
+        bindparam("workspaces", type_=ARRAY(String)),
+        bindparam("user_ids", type_=ARRAY(String)),
+    ).table_valued("platform", "workspace", "user_id").render_derived()
+    return (
+        select(*_PEOPLE_COLUMNS)
+        .select_from(wanted)
+        .join(Participant, and_(Participant.platform == wanted.c.platform,
+                                Participant.workspace == wanted.c.workspace,
+                                Participant.user_id == wanted.c.user_id))
+        .outerjoin(Position, and_(
+            Position.participant_id == Participant.id,
+            Position.statement_id == any_(bindparam("statement_ids", type_=ARRAY(Integer))))))

@@ -185,12 +185,12 @@ def _participants(
 
 
 def _identities(people: Iterable[Identity], statement_ids: Iterable[int]) -> dict[str, Any]:
-    """Parameters of the `people` query for these identities and statements."""
+    """Parameters of the `people` query: the identities as three aligned lists."""
     people = list(people)
     return {"statement_ids": list(set(statement_ids)),
-            "platforms": list({p.platform for p in people}),
-            "workspaces": list({p.workspace for p in people}),
-            "user_ids": list({p.user_id for p in people})}
+            "platforms": [p.platform for p in people],
+            "workspaces": [p.workspace for p in people],
+            "user_ids": [p.user_id for p in people]}
 
 
 def _insert_events(session: Connection, dialect: str, votes: list[Vote],
