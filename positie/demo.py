@@ -14,6 +14,7 @@ from typing import Any
 
 from adapters.slack import SlackAdapter
 from bot.config import Settings
+from bot.domain import Identity
 from bot.render_text import render_text
 from emulators.slack import SlackEmulator, SlackUserClient
 from positie import telegram_demo
@@ -25,6 +26,7 @@ EXAMPLE_CONFIG = ROOT / "config.example.toml"
 SIGNING_SECRET = "demo-signing-secret"
 STATEMENTS_TO_OPEN = 3
 GENERAL = "C0CIRCULAIR"
+FORGETTER = "U007"  # asks positie to forget them once the digest is out
 
 # How each layer tends to answer, per statement (weights over the five-point scale + weet niet).
 LEANINGS: dict[str, list[int]] = {
@@ -42,6 +44,8 @@ class Account:
     redeliveries: int = 0
     forged_status: int = 0
     layered: set[str] = field(default_factory=set)
+    forget_replies: list[str] = field(default_factory=list)
+    forgotten: bool = False  # nothing about them left in the database afterwards
 
 
 def demo_settings(db_path: Path, api_base_url: str,
@@ -83,6 +87,10 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                 report = await runtime.service.publish_draft(draft, period="demo",
                                                              chart_png=chart)
                 stored = await _stored_counts(runtime.service)
+                account.forget_replies = await _forget_one(emulator, port, FORGETTER)
+                left = await runtime.service.erasure_preview(
+                    Identity("slack", emulator.state.team_id, FORGETTER))
+                account.forgotten = not left.known
             finally:
                 await runtime.close()
             _show(emulator, settings, account, stored, report.posted,
@@ -124,6 +132,14 @@ async def _simulate(service: Any, emulator: SlackEmulator, port: int, rng: rando
                                                "positie.vote.helemaal_oneens")
             account.forged_status = forged.status
     return account
+
+
+async def _forget_one(emulator: SlackEmulator, port: int, uid: str) -> list[str]:
+    """Someone asks positie to forget them, after the digest: the question, then yes."""
+    async with SlackUserClient(bot_url=f"http://127.0.0.1:{port}/slack/events",
+                               signing_secret=SIGNING_SECRET, emulator=emulator) as users:
+        return [(await users.slash_command(uid, GENERAL, "/positie", text)).body
+                for text in ("vergeet", "vergeet ja")]
 
 
 async def _catalogue_keys(service: Any) -> list[str]:
@@ -195,6 +211,10 @@ def _show(emulator: SlackEmulator, settings: Settings, account: Account,
     digest = [m for m in general if m.blocks and m.blocks[0].get("type") == "header"]
     for part in digest:
         print(boxed(f"#{GENERAL.lower()} — the digest", message_lines(part.blocks, part.text)))
+    if account.forget_replies:
+        asked, done = account.forget_replies
+        print(boxed(f"only visible to {FORGETTER} — asking positie to forget them",
+                    [f"/positie vergeet → {asked}", "", f"/positie vergeet ja → {done}"]))
     updates = len(emulator.calls_to("chat.update"))
     print("\nWhat happened")
     print(f"  • {len(settings.slack.channels)} channels, {STATEMENTS_TO_OPEN} statements opened, "
@@ -208,3 +228,6 @@ def _show(emulator: SlackEmulator, settings: Settings, account: Account,
     print(f"  • forged request answered HTTP {account.forged_status}, nothing recorded")
     print(f"  • live tallies: {updates} message edits for {account.clicks} clicks (batched)")
     print(f"  • digest posted to {digest_posts} channel(s); took {seconds:.1f} s in all")
+    if account.forgotten:
+        print(f"  • afterwards {FORGETTER} had positie forget them: nothing about them is left "
+              "in the database; the digest already posted only ever held counts")
