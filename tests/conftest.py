@@ -14,7 +14,9 @@ from bot.clock import FixedClock
 from bot.service import CampaignService
 from bot.store.db import Database
 from tests import databases
-from tests.factories import T0, settings
+from tests.factories import T0, apply_settings, settings
+from tests.slack_world import SlackWorld, slack_section, slack_world
+from tests.telegram_world import TelegramWorld, telegram_section, telegram_world
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_STATEMENTS = ROOT / "statements.example.toml"
@@ -87,3 +89,19 @@ async def service(db: Database, db_url: str,
     campaign = CampaignService(db=db, settings=config, clock=clock)
     yield campaign
     await campaign.aclose()
+
+
+@pytest.fixture
+async def slack(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
+    """The campaign on the Slack emulator, with the default Slack settings."""
+    config = await apply_settings(service, settings(db_url, slack=slack_section()))
+    async with slack_world(service, config) as world:
+        yield world
+
+
+@pytest.fixture
+async def telegram(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
+    """The campaign on the Telegram emulator, with the default Telegram settings."""
+    config = await apply_settings(service, settings(db_url, telegram=telegram_section()))
+    async with telegram_world(service, config) as world:
+        yield world

@@ -4,7 +4,6 @@ refused over HTTP without reaching a listener."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
 import pytest
@@ -13,9 +12,7 @@ from hypothesis import strategies as st
 from slack_bolt.request.internals import parse_body
 
 from adapters.slack.endpoint import FORM, bolt_body
-from bot.service import CampaignService
-from tests.factories import apply_settings, settings
-from tests.slack_world import SlackWorld, slack_section, slack_world
+from tests.slack_world import SlackWorld
 
 # Any text a person could type, including what form encoding must escape.
 text = st.text(st.characters(codec="utf-8"), max_size=60)
@@ -51,10 +48,8 @@ def test_a_payload_that_is_not_a_json_object_is_refused() -> None:
 
 
 @pytest.fixture
-async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = await apply_settings(service, settings(db_url, slack=slack_section()))
-    async with slack_world(service, config) as w:
-        yield w
+def world(slack: SlackWorld) -> SlackWorld:
+    return slack
 
 
 async def test_a_signed_but_malformed_body_gets_400(world: SlackWorld) -> None:

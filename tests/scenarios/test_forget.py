@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -15,14 +13,12 @@ from bot.service import CampaignService
 from bot.store.models import Participant
 from positie.cli import app, settings_from
 from positie.wiring import build_runtime
-from tests.factories import apply_settings, minimal_config_file, settings, vote
-from tests.slack_world import SlackWorld, slack_section, slack_world
+from tests.factories import minimal_config_file, vote
+from tests.slack_world import SlackWorld
 from tests.telegram_world import (
     GEMEENTE,
     TelegramWorld,
     person,
-    telegram_section,
-    telegram_world,
 )
 
 S = "visie-rijk"
@@ -31,13 +27,6 @@ S = "visie-rijk"
 async def people(service: CampaignService) -> int:
     async with service.db.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(Participant)) or 0)
-
-
-@pytest.fixture
-async def slack(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = await apply_settings(service, settings(db_url, slack=slack_section()))
-    async with slack_world(service, config) as w:
-        yield w
 
 
 async def test_slack_forget_asks_first_then_erases(slack: SlackWorld) -> None:
@@ -60,13 +49,6 @@ async def test_slack_forget_asks_first_then_erases(slack: SlackWorld) -> None:
         Identity("slack", "T0POSITIE", "U2"), slack.service.texts())] == [S]
     assert "bewaart niets" in await command("vergeet ja")
     assert "/positie forget yes" in await command("forget", user="U2")
-
-
-@pytest.fixture
-async def telegram(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
-    config = await apply_settings(service, settings(db_url, telegram=telegram_section()))
-    async with telegram_world(service, config) as w:
-        yield w
 
 
 async def test_telegram_forget_only_in_the_private_chat(telegram: TelegramWorld) -> None:

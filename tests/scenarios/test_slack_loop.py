@@ -5,24 +5,19 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.service import CampaignService
 from bot.store.models import Position, PositionEvent
-from tests.factories import apply_settings, settings
-from tests.slack_world import SlackWorld, slack_section, slack_world
+from tests.slack_world import SlackWorld
 
 S = "visie-rijk"
 
 
 @pytest.fixture
-async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWorld]:
-    config = await apply_settings(service, settings(db_url, slack=slack_section()))
-    async with slack_world(service, config) as w:
-        yield w
+def world(slack: SlackWorld) -> SlackWorld:
+    return slack
 
 
 async def stored(world: SlackWorld) -> list[tuple[str, str]]:

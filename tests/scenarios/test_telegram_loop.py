@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.service import CampaignService
-from tests.factories import apply_settings, settings
 from tests.telegram_world import (
     ADMIN,
     BUTTONS,
@@ -16,8 +13,6 @@ from tests.telegram_world import (
     POLL,
     TelegramWorld,
     person,
-    telegram_section,
-    telegram_world,
 )
 
 S = "visie-rijk"
@@ -25,10 +20,8 @@ ALICE, BOB = person(1), person(2)
 
 
 @pytest.fixture
-async def world(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
-    config = await apply_settings(service, settings(db_url, telegram=telegram_section()))
-    async with telegram_world(service, config) as w:
-        yield w
+def world(telegram: TelegramWorld) -> TelegramWorld:
+    return telegram
 
 
 async def test_statement_goes_out_as_buttons_and_as_a_poll(world: TelegramWorld) -> None:
