@@ -50,17 +50,17 @@ from digest_data import (
 )
 from sqlalchemy import text
 
-from bot.aggregation import CampaignAggregate, aggregate_campaign
-from bot.chart import render_chart
-from bot.digest import DigestContext, build_digest
-from bot.render_text import render_text
+from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
+from bot.insight.chart import render_chart
+from bot.insight.digest import DigestContext, build_digest
+from bot.insight.render_text import render_text
 from bot.store.db import Database
 from bot.texts import texts_for
 
 CPU: dict[str, float] = {}  # step -> median CPU seconds of this process, Python-only steps
 
 try:
-    from bot import momentum as momentum_module
+    from bot.insight import momentum as momentum_module
 except ImportError:  # built by another engineer; the benchmark runs without it
     momentum_module = None  # type: ignore[assignment]
 

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 from sqlalchemy import text, update
 
-from bot.campaigns import import_catalogue, sync_settings
-from bot.catalogue import Catalogue
-from bot.config import Settings
+from bot.publishing.sync import import_catalogue, sync_settings
+from bot.settings.catalogue import Catalogue
+from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Statement

@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from adapters.slack import SlackAdapter  # noqa: E402
 from adapters.telegram import TelegramAdapter, TelegramRateLimiter  # noqa: E402
-from bot.campaigns import import_catalogue, sync_settings  # noqa: E402
-from bot.catalogue import load_catalogue  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.publishing.sync import import_catalogue, sync_settings  # noqa: E402
 from bot.service import CampaignService  # noqa: E402
+from bot.settings.catalogue import load_catalogue  # noqa: E402
+from bot.settings.config import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.migrate import upgrade  # noqa: E402
 from emulators.slack import SlackEmulator  # noqa: E402

@@ -158,8 +158,8 @@ async def bot_main(args: argparse.Namespace) -> None:
     from sqlalchemy import func, select
 
     from adapters.slack import SlackAdapter
-    from bot.config import Settings
     from bot.service import CampaignService
+    from bot.settings.config import Settings
     from bot.store.models import Position
     from positie.wiring import build_runtime, freeze_startup_heap
 

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal, format_percent
 
-from bot.config import CampaignSettings
 from bot.domain import UNKNOWN_LAYER, ScaleOption
+from bot.settings.config import CampaignSettings
 from bot.texts import Texts
 
 

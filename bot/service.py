@@ -9,39 +9,39 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.aggregation import CampaignAggregate, aggregate_campaign
-from bot.config import Settings
-from bot.digest import DigestContext, build_digest
-from bot.digests import DigestReport, post_digest
+from bot.cadence.pause import is_paused, set_paused
+from bot.cadence.reminders import set_reminders
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
-from bot.erasure import Erasure, forget, positions_held
+from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
+from bot.insight.digest import build_digest
+from bot.insight.digest_context import DigestContext
+from bot.insight.momentum import compute_momentum, save_snapshot
+from bot.insight.privacy import tally_visible
 from bot.labels import layer_label, option_label
-from bot.layer_questions import claim_layer_question
-from bot.momentum import compute_momentum, save_snapshot
-from bot.participants import set_layer
-from bot.pause import is_paused, set_paused
+from bot.people.erasure import Erasure, forget, positions_held
+from bot.people.layer_questions import claim_layer_question
+from bot.people.participants import set_layer
+from bot.people.private_chats import forget_private_chat, private_chat_of, remember_private_chat
 from bot.ports import ChatGateway, Clock
-from bot.position_writer import PositionWriter
-from bot.positions import Vote
-from bot.posts import PollPost, find_poll, statement_posted_at
-from bot.privacy import tally_visible
-from bot.private_chats import forget_private_chat, private_chat_of, remember_private_chat
-from bot.publishing import DeliveryReport, StatementNotFound, close_statement, open_statement
-from bot.reminders import set_reminders
+from bot.positions.own import OwnPosition, own_positions
+from bot.positions.record import Vote
+from bot.positions.tally import tally_line
+from bot.positions.writer import PositionWriter
+from bot.publishing.digest_delivery import DigestReport, post_digest
+from bot.publishing.posts import PollPost, find_poll, statement_posted_at
+from bot.publishing.statements import (
+    DeliveryReport,
+    StatementNotFound,
+    close_statement,
+    open_statement,
+)
+from bot.settings.config import Settings
 from bot.store.db import Database
-from bot.store.models import Participant, Position, Statement, Theme
-from bot.tally import tally_line
+from bot.store.models import Position, Statement, Theme
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class OwnPosition:
-    statement_key: str
-    statement_text: str
-    option_label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,17 +141,8 @@ class CampaignService:
 
     async def own_positions(self, who: Identity, texts: Texts) -> list[OwnPosition]:
         """A person's own positions: shown to that person only."""
-        async with self.db.sessions() as session:
-            rows = (await session.execute(
-                select(Statement.key, Statement.text, Position.option_key)
-                .join(Position, Position.statement_id == Statement.id)
-                .join(Participant, Participant.id == Position.participant_id)
-                .where(Statement.campaign_id == self.campaign_id,
-                       Participant.platform == who.platform,
-                       Participant.workspace == who.workspace,
-                       Participant.user_id == who.user_id)
-                .order_by(Statement.position))).all()
-        return [OwnPosition(r.key, r.text, self.option_name(r.option_key, texts)) for r in rows]
+        return [replace(p, option_label=self.option_name(p.option_label, texts))
+                for p in await own_positions(self.db, self.campaign_id, who)]
 
     async def claim_group_layer_question(self, platform: str, channel_id: str,
                                          statement_key: str) -> bool:
@@ -213,7 +204,7 @@ class CampaignService:
     async def digest_chart(self, language: str | None = None, *,
                            aggregate: CampaignAggregate | None = None) -> bytes:
         """The digest's chart as PNG; pass the digest's aggregate to avoid a second query."""
-        from bot.chart import render_chart  # matplotlib takes a second to import: only here
+        from bot.insight.chart import render_chart  # matplotlib takes a second to import: only here
 
         aggregate = aggregate or await aggregate_campaign(self.db, self.campaign_id)
         # Drawing is CPU-bound for a good part of a second: keep it off the event loop.

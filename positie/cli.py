@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.publishing import StatementNotFound
+from bot.publishing.statements import StatementNotFound
+from bot.settings.config import ConfigError, Settings, load_settings
 
 T = TypeVar("T")
 DEFAULT_CONFIG = Path("positie.toml")
@@ -112,8 +112,8 @@ def db_upgrade(config: ConfigOption = DEFAULT_CONFIG) -> None:
 @statements_app.command("import")
 def statements_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Import or update themes and statements from a TOML file (matched by key)."""
-    from bot.campaigns import import_catalogue
-    from bot.catalogue import load_catalogue
+    from bot.publishing.sync import import_catalogue
+    from bot.settings.catalogue import load_catalogue
     from positie.wiring import build_runtime
 
     settings = settings_from(config)
@@ -135,7 +135,7 @@ def statements_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None
 @roster_app.command("import")
 def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Set layers from a CSV (platform,workspace,user_id,layer); own choices are kept."""
-    from bot.roster import import_roster, read_roster
+    from bot.people.roster import import_roster, read_roster
     from positie.wiring import build_runtime
 
     settings = settings_from(config)
@@ -245,7 +245,7 @@ def digest_command(
     With --dry-run nothing is posted: the text is printed, or with --out written to files.
     Exit code 1 when a channel did not get it; the message says how to retry just those.
     """
-    from bot.render_text import render_text
+    from bot.insight.render_text import render_text
     from positie.wiring import build_runtime
 
     settings = settings_from(config)
@@ -290,8 +290,8 @@ def export_command(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Export aggregates per statement × layer (cells under the threshold stay hidden)."""
-    from bot.aggregation import aggregate_campaign
-    from bot.export import aggregates_csv
+    from bot.insight.aggregation import aggregate_campaign
+    from bot.insight.export import aggregates_csv
     from positie.wiring import build_runtime
 
     if format != "csv":
@@ -316,7 +316,7 @@ def export_command(
 
 
 def _set_paused(config: Path, paused: bool) -> None:
-    from bot.pause import pause_reply
+    from bot.cadence.pause import pause_reply
     from positie.wiring import build_runtime
 
     settings = settings_from(config)
@@ -351,7 +351,7 @@ def schedule_command(
 ) -> None:
     """Show when statements open, reminders go out and digests are posted next."""
     from bot.clock import SystemClock
-    from bot.schedule import format_duration
+    from bot.settings.schedule import format_duration
     from scheduling import job_specs
     from scheduling.slots import next_slots
 

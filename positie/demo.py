@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from adapters.slack import SlackAdapter
-from bot.config import Settings
 from bot.domain import Identity
-from bot.render_text import render_text
+from bot.insight.render_text import render_text
+from bot.settings.config import Settings
 from emulators.slack import SlackEmulator, SlackUserClient
 from positie import telegram_demo
 from positie.slack_view import boxed, message_lines

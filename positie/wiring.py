@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
-from bot.campaigns import import_catalogue, sync_settings
-from bot.catalogue import load_catalogue
 from bot.clock import SystemClock
-from bot.config import Settings
 from bot.ports import Clock
+from bot.publishing.sync import import_catalogue, sync_settings
 from bot.service import CampaignService
+from bot.settings.catalogue import load_catalogue
+from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from scheduling import CampaignScheduler

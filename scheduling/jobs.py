@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.cadence import OPEN_JOB, choose_next_statement, claim_due_closings
-from bot.job_runs import slot_key, unsent_digest_channels
-from bot.reminders import send_reminders
-from bot.schedule import ScheduleSettings
+from bot.cadence.job_runs import slot_key, unsent_digest_channels
+from bot.cadence.openings import OPEN_JOB, choose_next_statement, claim_due_closings
+from bot.cadence.reminders import send_reminders
 from bot.service import CampaignService
+from bot.settings.schedule import ScheduleSettings
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Every wake-up (a trigger firing, the start-up catch-up, the periodic check) does
 list the job's slots since the last one on record, skip all but the latest (a run missed
 while down is coalesced into one), run that latest one if it is within the grace period and
 skip it with a log line if not, and resume runs whose process died mid-way. Which process
-runs a slot is settled by the database (bot.job_runs), never by the scheduler's memory.
+runs a slot is settled by the database (bot.cadence.job_runs), never by the scheduler's memory.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot import job_runs
-from bot.job_runs import RunStatus
-from bot.schedule import format_duration
+from bot.cadence import job_runs
+from bot.cadence.job_runs import RunStatus
 from bot.service import CampaignService
+from bot.settings.schedule import format_duration
 from scheduling.jobs import Job, RunIncomplete
 from scheduling.slots import slots_between
 

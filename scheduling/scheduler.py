@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import job_runs
-from bot.cadence import OPEN_JOB
+from bot.cadence import job_runs
+from bot.cadence.openings import OPEN_JOB
 from bot.ports import Clock
-from bot.schedule import ScheduleSettings
 from bot.service import CampaignService
+from bot.settings.schedule import ScheduleSettings
 from scheduling.jobs import (
     close_due_statements,
     open_next_statement,

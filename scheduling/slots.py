@@ -14,7 +14,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.schedule import Moment
+from bot.settings.schedule import Moment
 
 # A schedule down for years still yields a bounded list; beyond it the catch-up skips anyway.
 MAX_SLOTS = 5000

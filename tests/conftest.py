@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.campaigns import import_catalogue, sync_settings
-from bot.catalogue import load_catalogue
 from bot.clock import FixedClock
+from bot.publishing.sync import import_catalogue, sync_settings
 from bot.service import CampaignService
+from bot.settings.catalogue import load_catalogue
 from bot.store.db import Database
 from tests import databases
 from tests.factories import T0, apply_settings, settings

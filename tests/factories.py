@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.campaigns import sync_settings
-from bot.config import Settings
 from bot.domain import Identity
-from bot.positions import Vote
+from bot.positions.record import Vote
+from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
+from bot.settings.config import Settings
 
 LAYERS = [
     {"key": "rijk", "label_nl": "Rijk", "label_en": "National government"},

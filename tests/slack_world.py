@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import SlackAdapter
-from bot.config import Settings
 from bot.service import CampaignService
+from bot.settings.config import Settings
 from emulators.slack import InboundResponse, Message, SlackEmulator, SlackUserClient
 
 SIGNING_SECRET = "test-signing-secret"

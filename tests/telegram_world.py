@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from adapters.telegram import TelegramAdapter, TelegramRateLimiter
-from bot.config import Settings
 from bot.service import CampaignService
+from bot.settings.config import Settings
 from bot.store.models import Position, PositionEvent
 from emulators.telegram import (
     DEFAULT_TOKEN,

@@ -23,14 +23,14 @@ from adapters.slack.inbound import (
     message_of,
     vote_of,
 )
-from bot import replies
-from bot.batching import Coalescer
-from bot.config import SlackSettings
+from bot.cadence.pause import admins_only, pause_reply
+from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
-from bot.pause import admins_only, pause_reply
-from bot.positions import Vote
-from bot.reminders import reminders_reply
+from bot.positions import replies
+from bot.positions.batching import Coalescer
+from bot.positions.record import Vote
 from bot.service import CampaignService
+from bot.settings.config import SlackSettings
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

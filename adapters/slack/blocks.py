@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.document import AnswerButtons, Bullets, Document, Paragraph
 from bot.domain import StatementView
-from bot.render_text import render_text
+from bot.insight.render_text import render_text
 from bot.texts import Texts
 
 VOTE_ACTION = "positie.vote"

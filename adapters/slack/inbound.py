@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import Identity
-from bot.positions import Vote
+from bot.positions.record import Vote
 
 
 def identity_of(body: dict[str, Any]) -> Identity:

@@ -46,13 +46,13 @@ from adapters.telegram.outbound import (
     shorten,
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
-from bot import replies
-from bot.batching import Coalescer
-from bot.config import ConfigError, TelegramSettings
 from bot.domain import Identity, StatementState
 from bot.ports import ChannelUnavailable
-from bot.posts import PollPost
+from bot.positions import replies
+from bot.positions.batching import Coalescer
+from bot.publishing.posts import PollPost
 from bot.service import CampaignService
+from bot.settings.config import ConfigError, TelegramSettings
 from bot.texts import Texts
 from bot.texts import texts_for as catalogue
 

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, PollAnswer, User
 
 from bot.domain import Identity
-from bot.positions import Vote
-from bot.posts import PollPost
+from bot.positions.record import Vote
+from bot.publishing.posts import PollPost
 
 PLATFORM = "telegram"
 VOTE_PREFIX = "v"

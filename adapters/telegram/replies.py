@@ -1,11 +1,11 @@
-"""What the Telegram bot says beyond the shared replies (bot.replies): its commands, the
+"""What the Telegram bot says beyond the shared replies (bot.positions.replies): its commands, the
 group's layer question, the way to a private chat. English msgids, Dutch in the catalogue."""
 
 from __future__ import annotations
 
 from telegram import BotCommand
 
-from bot.publishing import DeliveryReport
+from bot.publishing.statements import DeliveryReport
 from bot.texts import Texts
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from bot.store.db import Database
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:

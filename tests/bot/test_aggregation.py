@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import distinct, func, select
 
-from bot.aggregation import aggregate_campaign
+from bot.insight.aggregation import aggregate_campaign
 from bot.service import CampaignService
 from bot.store.models import Position
 from tests.factories import person, vote

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.campaigns import import_catalogue
-from bot.catalogue import load_catalogue
+from bot.publishing.sync import import_catalogue
 from bot.service import CampaignService
+from bot.settings.catalogue import load_catalogue
 from bot.store.models import Position, Statement, StatementRevision
 from tests.conftest import EXAMPLE_STATEMENTS
 from tests.factories import T0, person, vote

@@ -8,11 +8,11 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 
-from bot.aggregation import CampaignAggregate, Cell, StatementAggregate, aggregate_campaign
-from bot.chart import DPI, WIDTH_IN, render_chart
-from bot.chart_data import TOTAL_ROW, ChartData, bar_row, chart_rows
-from bot.config import DEFAULT_SCALE
+from bot.insight.aggregation import CampaignAggregate, Cell, StatementAggregate, aggregate_campaign
+from bot.insight.chart import DPI, WIDTH_IN, render_chart
+from bot.insight.chart_data import TOTAL_ROW, ChartData, bar_row, chart_rows
 from bot.service import CampaignService
+from bot.settings.config import DEFAULT_SCALE
 from bot.texts import texts_for
 from tests.factories import person, settings, vote
 

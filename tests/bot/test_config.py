@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.settings.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """
@@ -64,7 +64,7 @@ def test_duplicate_statement_id_is_refused(tmp_path: Path) -> None:
     statements.write_text('[[themes]]\nkey = "a"\ntitle = "A"\n'
                           '[[themes.statements]]\nkey = "s1"\ntext = "een"\n'
                           '[[themes.statements]]\nkey = "s1"\ntext = "twee"\n', encoding="utf-8")
-    from bot.catalogue import load_catalogue
+    from bot.settings.catalogue import load_catalogue
 
     with pytest.raises(ConfigError, match=r"statements\[1\]\.key: duplicate statement id 's1'"):
         load_catalogue(statements)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.aggregation import aggregate_campaign
-from bot.export import aggregates_csv
+from bot.insight.aggregation import aggregate_campaign
+from bot.insight.export import aggregates_csv
 from bot.service import CampaignService
 from tests.factories import person, vote
 

@@ -14,8 +14,8 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.document import AnswerButtons
-from bot.momentum import ALL_LAYERS, compute_momentum, save_snapshot
-from bot.render_text import render_text
+from bot.insight.momentum import ALL_LAYERS, compute_momentum, save_snapshot
+from bot.insight.render_text import render_text
 from bot.service import CampaignService
 from tests.factories import T0, person, vote
 

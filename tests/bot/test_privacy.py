@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.aggregation import Cell, StatementAggregate
-from bot.privacy import apply_threshold
+from bot.insight.aggregation import Cell, StatementAggregate
+from bot.insight.privacy import apply_threshold
 
 LAYERS = ["rijk", "provincie", "gemeente", "waterschap", "onbekend"]
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.config import ConfigError
 from bot.domain import LayerSource
-from bot.roster import import_roster, read_roster
+from bot.people.roster import import_roster, read_roster
 from bot.service import CampaignService
+from bot.settings.config import ConfigError
 from bot.store.models import Participant, Position
 from tests.factories import T0, person, vote
 

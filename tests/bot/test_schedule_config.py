@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.config import ConfigError, load_settings
-from bot.schedule import format_duration, parse_duration, parse_moment, parse_quiet_hours
+from bot.settings.config import ConfigError, load_settings
+from bot.settings.schedule import format_duration, parse_duration, parse_moment, parse_quiet_hours
 from positie.cli import app
 
 BASE = """
@@ -132,7 +132,7 @@ def test_cli_exits_2_on_a_bad_schedule_and_shows_the_coming_moments(tmp_path: Pa
 
 def test_example_config_documents_every_schedule_key() -> None:
     example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text()
-    from bot.schedule import ScheduleSettings
+    from bot.settings.schedule import ScheduleSettings
 
     section = example.split("[schedule]", 1)[1].split("\n[", 1)[0]
     for key in ScheduleSettings.model_fields:

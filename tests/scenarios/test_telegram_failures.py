@@ -148,7 +148,7 @@ async def test_pacing_keeps_to_the_limits_without_a_429(service: CampaignService
 async def test_a_wrong_token_is_a_configuration_error(service: CampaignService,
                                                      db_url: str) -> None:
     from adapters.telegram import TelegramAdapter
-    from bot.config import ConfigError
+    from bot.settings.config import ConfigError
     from emulators.telegram import TelegramEmulator
 
     await configured(service, db_url)

@@ -189,7 +189,7 @@ async def test_live_tally_counts_only_from_k_and_is_batched(world: TelegramWorld
 
 
 async def test_private_reminder_only_where_the_bot_was_started(world: TelegramWorld) -> None:
-    from bot.reminders import send_reminders
+    from bot.cadence.reminders import send_reminders
 
     world.emulator.user_starts_bot(ALICE)
     await world.service.open(S)

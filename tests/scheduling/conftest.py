@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaigns import sync_settings
+from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
 from tests.scheduling.world import RecordingGateway, scheduled_settings
 

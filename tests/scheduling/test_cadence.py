@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import job_runs
-from bot.cadence import OPEN_JOB, choose_next_statement
+from bot.cadence import job_runs
+from bot.cadence.openings import OPEN_JOB, choose_next_statement
 from bot.service import CampaignService
 from bot.store.models import JobRun, Statement
 from scheduling import job_specs, run_due

@@ -11,10 +11,10 @@ import pytest
 
 from adapters.slack.client import build_client
 from adapters.slack.gateway import SlackGateway
-from bot.campaigns import sync_settings
 from bot.clock import FixedClock
 from bot.document import Document
 from bot.ports import ChannelTarget
+from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
 from bot.store.db import Database
 from emulators.slack import SlackEmulator

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.cadence import closes_at
-from bot.schedule import parse_moment
+from bot.cadence.openings import closes_at
+from bot.settings.schedule import parse_moment
 from scheduling.slots import next_slots, slots_between, trigger_for
 
 TZ = "Europe/Amsterdam"

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.document import Document
 from bot.domain import Identity, StatementView
 from bot.ports import ChannelTarget, ChannelUnavailable, PostRef, PrivateTarget
 from bot.service import CampaignService
+from bot.settings.config import Settings
 from tests.factories import person, settings, vote
 
 CHANNELS = ("C0AAA00001", "C0BBB00001")

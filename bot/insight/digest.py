@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from babel.dates import format_date
 
-from bot.aggregation import CampaignAggregate, StatementAggregate
-from bot.config import CampaignSettings
 from bot.document import Bullets, Document, Paragraph, Section
-from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.highlights import most_consensus, most_divergence
+from bot.domain import UNKNOWN_LAYER
+from bot.insight.aggregation import CampaignAggregate, StatementAggregate
+from bot.insight.digest_context import DigestContext
+from bot.insight.highlights import most_consensus, most_divergence
+from bot.insight.momentum import Momentum
+from bot.insight.momentum_text import with_momentum
+from bot.insight.privacy import VisibleStatement, apply_threshold
 from bot.labels import layer_label, percent, signed
-from bot.momentum import Momentum
-from bot.momentum_text import with_momentum
-from bot.privacy import VisibleStatement, apply_threshold
 from bot.texts import Texts
-
-
-@dataclass(frozen=True, slots=True)
-class DigestContext:
-    campaign: CampaignSettings
-    scale: tuple[ScaleOption, ...]
-    texts: Texts
-    now: datetime
 
 
 def build_digest(aggregate: CampaignAggregate, ctx: DigestContext,

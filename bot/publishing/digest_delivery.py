@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from bot.document import Document
 from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway
-from bot.publishing import mark_channel_inactive
+from bot.publishing.statements import mark_channel_inactive
 from bot.store.db import Database
 from bot.store.models import Channel, DigestRun
 from bot.store.upsert import insert_for

@@ -3,7 +3,7 @@
 The latest event time wins and a redelivered request (same delivery id) changes nothing, also
 when two processes receive it at once: both rules live in database constraints. Votes are
 applied in batches with set-based SQL (a handful of statements per batch, not per vote), so
-concurrent clicks share one transaction; see bot.position_writer for the group commit.
+concurrent clicks share one transaction; see bot.positions.writer for the group commit.
 
 The functions take a synchronous Connection: on SQLite the whole batch runs in one thread hop
 (a dedicated connection in a worker thread), on PostgreSQL through AsyncSession.run_sync.
@@ -29,7 +29,7 @@ from bot.domain import (
     RefusalReason,
     StatementState,
 )
-from bot.position_sql import position_sql
+from bot.positions.sql import position_sql
 from bot.store.models import Participant, Position
 
 

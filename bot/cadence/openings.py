@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from bot import job_runs
+from bot.cadence import job_runs
+from bot.clock import utc
 from bot.domain import StatementState
 from bot.store.db import Database
 from bot.store.models import Statement
@@ -51,7 +52,7 @@ def closes_at(opened_at: datetime, open_for: timedelta, timezone: str) -> dateti
     """When a statement's open period ends, counted on the campaign's wall clock: opened
     Tuesday 10:00 for 7 days closes next Tuesday 10:00, also across a DST change. Seconds are
     dropped because a run opens a few seconds after its slot and should close on the slot."""
-    local = job_runs.utc(opened_at).astimezone(ZoneInfo(timezone))
+    local = utc(opened_at).astimezone(ZoneInfo(timezone))
     # Adding to an aware datetime moves its wall clock; the offset follows the new date.
     return (local.replace(second=0, microsecond=0) + open_for).astimezone(UTC)
 
@@ -69,13 +70,13 @@ async def claim_due_closings(db: Database, *, campaign_id: str, open_for: timede
                    Statement.opened_at.is_not(None)))).all()
     closed: list[str] = []
     for row in rows:
-        if closes_at(row.opened_at, open_for, timezone) > job_runs.utc(now):
+        if closes_at(row.opened_at, open_for, timezone) > utc(now):
             continue
         async with db.transaction() as session:
             flipped = await session.execute(
                 update(Statement).where(Statement.id == row.id,
                                         Statement.state == StatementState.OPEN)
-                .values(state=StatementState.CLOSED, closed_at=job_runs.utc(now)))
+                .values(state=StatementState.CLOSED, closed_at=utc(now)))
         if flipped.rowcount == 1:  # type: ignore[attr-defined]
             closed.append(row.key)
     return closed

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.config import ConfigError
+from bot.settings.errors import ConfigError
 
 
 class _Frozen(BaseModel):

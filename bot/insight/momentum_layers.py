@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.aggregation import CampaignAggregate
 from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.privacy import apply_threshold
+from bot.insight.aggregation import CampaignAggregate
+from bot.insight.privacy import apply_threshold
 
 MAX_NUDGES = 3  # a digest is read, not scanned: the few thinnest spots only
 

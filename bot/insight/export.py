@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.aggregation import CampaignAggregate
 from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.privacy import apply_threshold
+from bot.insight.aggregation import CampaignAggregate
+from bot.insight.privacy import apply_threshold
 
 
 def aggregates_csv(aggregate: CampaignAggregate, scale: tuple[ScaleOption, ...],

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import and_, case, distinct, func, select
 
-from bot.aggregation import CampaignAggregate, aggregate_campaign
+from bot.clock import utc
 from bot.domain import ScaleOption
-from bot.job_runs import utc
-from bot.momentum_layers import LayerComparison, LayerNudge, compare_layers, layer_nudges
-from bot.privacy import apply_threshold
+from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
+from bot.insight.momentum_layers import LayerComparison, LayerNudge, compare_layers, layer_nudges
+from bot.insight.privacy import apply_threshold
 from bot.store.db import Database
 from bot.store.models import (
     DigestSnapshot,

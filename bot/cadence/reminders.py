@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 
 from bot.domain import Identity, StatementView
-from bot.participants import ensure_participant
+from bot.people.participants import ensure_participant
 from bot.ports import ChannelUnavailable, ChatGateway, PrivateTarget
 from bot.store.db import Database
 from bot.store.models import Participant, Position, ReminderSent, Statement

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.aggregation import Cell, StatementAggregate
+from bot.insight.aggregation import Cell, StatementAggregate
 
 
 @dataclass(frozen=True, slots=True)

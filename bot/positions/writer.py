@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.domain import PositionResult
-from bot.positions import ChannelDefaults, Vote, apply_votes
+from bot.positions.record import ChannelDefaults, Vote, apply_votes
 from bot.store.db import Database
 from bot.store.models import Channel
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.document import AnswerButtons, Block, Bullets, Paragraph, Section
+from bot.insight.digest_context import DigestContext
+from bot.insight.momentum import ALL_LAYERS, Momentum
+from bot.insight.momentum_layers import LayerComparison
 from bot.labels import layer_label, option_label, percent
-from bot.momentum import ALL_LAYERS, Momentum
-from bot.momentum_layers import LayerComparison
-
-if TYPE_CHECKING:  # bot.digest imports this module
-    from bot.digest import DigestContext
 
 # Below this difference in agree share two layers count as agreeing "about as often".
 SAME_SHARE = 0.05

@@ -16,7 +16,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.schedule import ScheduleSettings, schedule_problems
+from bot.settings.catalogue import load_catalogue
+from bot.settings.errors import ConfigError
+from bot.settings.schedule import ScheduleSettings, schedule_problems
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="helemaal_eens", value=2),
@@ -35,10 +37,6 @@ SECRET_ENV = {
     "telegram.webhook_secret": "POSITIE_TELEGRAM_WEBHOOK_SECRET",
     "database.url": "POSITIE_DATABASE_URL",
 }
-
-
-class ConfigError(Exception):
-    """A configuration problem a person can fix; the message says where and how."""
 
 
 class _Frozen(BaseModel):
@@ -269,7 +267,6 @@ def _check_semantics(path: Path, settings: Settings) -> None:
 
 def _statement_keys(settings: Settings) -> list[str] | None:
     """Keys of the statements file, read only when schedule.order lists keys to check."""
-    from bot.catalogue import load_catalogue  # here: bot.catalogue imports this module
 
     path = settings.statements_path()
     if settings.schedule is None or settings.schedule.order == "catalogue" or path is None:

@@ -1,6 +1,6 @@
 """The digest chart as PNG bytes: per statement a diverging stacked bar per layer.
 
-What is shown (bars, labels, notes, privacy) is decided in `bot.chart_data`; this module
+What is shown (bars, labels, notes, privacy) is decided in `bot.insight.chart_data`; this module
 only draws it, with matplotlib's object API on an Agg canvas and never pyplot: no global
 figure registry, no display, and nothing left alive once the bytes are returned. The one
 global it touches is the text-hinting rcParam, inside an rc_context while it draws.
@@ -26,11 +26,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from bot.aggregation import CampaignAggregate
-from bot.chart_data import APART_COLOUR, ChartData, chart_rows
-from bot.config import CampaignSettings
 from bot.domain import ScaleOption
+from bot.insight.aggregation import CampaignAggregate
+from bot.insight.chart_data import APART_COLOUR, ChartData, chart_rows
 from bot.labels import percent
+from bot.settings.config import CampaignSettings
 from bot.texts import Texts
 
 DPI = 100

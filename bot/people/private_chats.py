@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.domain import Identity
-from bot.participants import ensure_participant
+from bot.people.participants import ensure_participant
 from bot.store.db import Database
 from bot.store.models import Participant
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalogue import Catalogue
-from bot.config import Settings
+from bot.settings.catalogue import Catalogue
+from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.models import (
     Campaign,

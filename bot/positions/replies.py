@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.domain import Outcome, PositionResult, RefusalReason
-from bot.erasure import Erasure
-from bot.service import CampaignService, OwnPosition
+from bot.people.erasure import Erasure
+from bot.positions.own import OwnPosition
 from bot.texts import Texts
 
 
-def vote_reply(result: PositionResult, statement_text: str, service: CampaignService,
+class OptionNames(Protocol):
+    """Whatever names an option in the reader's language (the campaign service does)."""
+
+    def option_name(self, option_key: str, texts: Texts) -> str:
+        ...
+
+
+def vote_reply(result: PositionResult, statement_text: str, service: OptionNames,
                texts: Texts) -> str:
     if result.outcome is Outcome.REFUSED:
         return refusal(result.reason, texts)

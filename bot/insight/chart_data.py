@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from bot.aggregation import CampaignAggregate, Cell
-from bot.config import CampaignSettings
 from bot.domain import UNKNOWN_LAYER, ScaleOption
+from bot.insight.aggregation import CampaignAggregate, Cell
+from bot.insight.privacy import VisibleStatement, apply_threshold
 from bot.labels import layer_label, option_label
-from bot.privacy import VisibleStatement, apply_threshold
+from bot.settings.config import CampaignSettings
 from bot.texts import Texts
 
 TOTAL_ROW = "*"

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.config import ConfigError
 from bot.domain import Identity, LayerSource
-from bot.participants import apply_layer, ensure_participant
+from bot.people.participants import apply_layer, ensure_participant
+from bot.settings.errors import ConfigError
 from bot.store.db import Database
 
 COLUMNS = ("platform", "workspace", "user_id", "layer")

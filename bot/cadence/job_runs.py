@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, select, update
 
+from bot.clock import utc
 from bot.store.db import Database
 from bot.store.models import DigestRun, JobRun
 from bot.store.upsert import insert_for
@@ -38,11 +39,6 @@ class Claim:
     slot: datetime
     resumed: bool  # taken over from a process that did not finish it
     detail: str | None  # what the earlier attempt noted, e.g. the statement it chose
-
-
-def utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def slot_key(slot: datetime) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from bot.domain import ScaleOption
-from bot.privacy import VisibleStatement
+from bot.insight.privacy import VisibleStatement
 
 
 @dataclass(frozen=True, slots=True)
