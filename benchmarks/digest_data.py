@@ -26,6 +26,7 @@ from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Statement
+from positie.settings import from_mapping
 
 POSTGRES_ADMIN = os.environ.get("POSITIE_BENCH_POSTGRES_DSN",
                                 "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -49,7 +50,7 @@ CHUNK = 25_000
 
 def settings(url: str) -> Settings:
     layers = [{"key": key, "label_nl": nl, "label_en": en} for key, (nl, en) in LABELS.items()]
-    return Settings.model_validate({
+    return from_mapping({
         "campaign": {"id": CAMPAIGN, "name": "Circulair versnellen (benchmark)",
                      "layers": layers, "privacy_threshold": 3},
         "database": {"url": url}})

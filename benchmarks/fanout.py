@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -40,6 +43,7 @@ from bot.store.migrate import upgrade  # noqa: E402
 from emulators.slack import SlackEmulator  # noqa: E402
 from emulators.slack.ratelimits import RateLimitPolicy as SlackPolicy  # noqa: E402
 from emulators.telegram import DEFAULT_TOKEN, RateLimitPolicy, TelegramEmulator  # noqa: E402
+from positie.settings import from_mapping  # noqa: E402
 
 STATEMENT = "visie-rijk"
 SLACK_TOKEN = "xoxb-positie-emulator"
@@ -70,7 +74,7 @@ def slack_channel_id(n: int) -> str:
 
 
 def bench_settings(db_url: str, chats: int, channels: int) -> Settings:
-    return Settings.model_validate({
+    return from_mapping({
         "campaign": {"id": "fanout", "name": "Fan-out", "layers": LAYERS},
         "database": {"url": db_url},
         "slack": {"enabled": True, "bot_token": SLACK_TOKEN, "signing_secret": "bench",
@@ -110,8 +114,9 @@ async def run(args: argparse.Namespace, db_url: str) -> Result:
                                load_catalogue(ROOT / "statements.example.toml"),
                                now=SystemClock().now())
         service = CampaignService(db=db, settings=settings, clock=SystemClock())
-        slack_adapter = SlackAdapter(service=service, settings=settings.slack.model_copy(
-            update={"api_base_url": slack.base_url}))
+        slack_settings = SlackSettings.of(settings).model_copy(
+            update={"api_base_url": slack.base_url})
+        slack_adapter = SlackAdapter(service=service, settings=slack_settings)
         if args.pacing == "aio":
             from telegram.ext import AIORateLimiter
 
@@ -121,7 +126,7 @@ async def run(args: argparse.Namespace, db_url: str) -> Result:
             pacing = TelegramRateLimiter(max_retries=5, time_scale=args.scale)
         telegram_adapter = TelegramAdapter(
             service=service, rate_limiter=pacing,
-            settings=settings.telegram.model_copy(update={"base_url": tg.base_url}))
+            settings=TelegramSettings.of(settings).model_copy(update={"base_url": tg.base_url}))
         service.gateways |= {"slack": slack_adapter.gateway,
                              "telegram": telegram_adapter.gateway}
         await telegram_adapter.application.bot.initialize()  # getMe, before the clock runs

@@ -26,6 +26,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from adapters.slack.settings import SlackSettings
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -159,8 +161,8 @@ async def bot_main(args: argparse.Namespace) -> None:
 
     from adapters.slack import SlackAdapter
     from bot.service import CampaignService
-    from bot.settings.config import Settings
     from bot.store.models import Position
+    from positie.settings import from_mapping
     from positie.wiring import build_runtime, freeze_startup_heap
 
     ctx = mp.get_context("spawn")
@@ -172,7 +174,7 @@ async def bot_main(args: argparse.Namespace) -> None:
     results: dict[str, list[tuple[float, list[float], int]]] = {
         name: [] for name in ("bare", "bare_endpoint", "core", "full")}
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.model_validate({
+        settings = from_mapping({
             "campaign": {"id": "bench", "name": "Bench", "privacy_threshold": 3,
                          "statements_file": str(ROOT / "statements.example.toml"),
                          "layers": [{"key": "gemeente", "label_nl": "Gemeente",
@@ -185,7 +187,7 @@ async def bot_main(args: argparse.Namespace) -> None:
             "base_dir": str(ROOT)})
         runtime = await build_runtime(settings, with_adapters=False)
         service: CampaignService = runtime.service
-        adapter = SlackAdapter(service=service, settings=settings.slack)
+        adapter = SlackAdapter(service=service, settings=SlackSettings.of(settings))
         service.gateways["slack"] = adapter.gateway
         full_port = await adapter.start(host="127.0.0.1", port=0)
         bare_ports: list[int] = []

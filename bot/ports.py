@@ -46,6 +46,7 @@ class DeliveryFailed(Exception):
 
 class ChatGateway(Protocol):
     platform: str
+    opt_out_command: str  # what a person sends to stop reminders (shown in each reminder)
 
     async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
         ...
@@ -67,4 +68,16 @@ class ChatGateway(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime:
+        ...
+
+
+class PlatformAdapter(Protocol):
+    """One platform's adapter as the composition root runs it."""
+
+    gateway: ChatGateway
+
+    async def start(self) -> object:
+        ...
+
+    async def stop(self) -> None:
         ...

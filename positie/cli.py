@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.publishing.statements import StatementNotFound
-from bot.settings.config import ConfigError, Settings, load_settings
+from bot.settings.config import Settings
+from bot.settings.errors import ConfigError
 
 T = TypeVar("T")
 DEFAULT_CONFIG = Path("positie.toml")
@@ -40,7 +41,9 @@ def fail(message: str, code: int = 2) -> None:
 
 def settings_from(path: Path) -> Settings:
     try:
-        return load_settings(path)
+        from positie.settings import load
+
+        return load(path)
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable; fail() exits
@@ -62,7 +65,10 @@ def _logging(verbose: bool) -> None:
                         stream=sys.stderr)
     # At DEBUG the platform libraries log whole request bodies, which carry people's
     # answers; they stay at INFO even with --verbose.
-    for name in ("slack_sdk", "slack_bolt", "telegram", "httpx", "aiosqlite"):
+    from adapters.registry import PLATFORMS
+
+    libraries = [name for p in PLATFORMS for name in p.library_loggers]
+    for name in (*libraries, "httpx", "aiosqlite"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
     # httpx logs every request URL at INFO, and a Telegram Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -141,7 +147,7 @@ def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
     settings = settings_from(config)
 
     async def work() -> None:
-        entries = read_roster(file, settings.campaign.layer_keys)
+        entries = read_roster(file, settings.campaign.layer_keys, settings.identities())
         runtime = await build_runtime(settings, with_adapters=False)
         try:
             report = await import_roster(runtime.db, entries, now=datetime.now(UTC))
@@ -155,21 +161,28 @@ def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
 
 @app.command("forget")
 def forget_command(
-    platform: Annotated[str, typer.Argument(help="slack or telegram")],
-    user_id: Annotated[str, typer.Argument(help="The person's Slack or Telegram user id.")],
+    platform: Annotated[str, typer.Argument(help="The platform's name, as its config "
+                                             "section is called (slack, telegram, …).")],
+    user_id: Annotated[str, typer.Argument(help="The person's user id on that platform.")],
     workspace: Annotated[str, typer.Option(
-        help="Slack: the workspace (team) id, as in the roster CSV. Telegram: leave out.")] = "",
+        help="Where user ids are unique per workspace (Slack): the workspace (team) id, as "
+             "in the roster CSV. Elsewhere: leave out.")] = "",
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Erase what positie holds about one person (for a request that came by mail).
 
     People can do this themselves: /positie vergeet in Slack, /vergeet in Telegram.
     """
+    from adapters.registry import PLATFORMS, by_name
     from bot.domain import Identity
     from positie.wiring import build_runtime
 
-    if platform not in ("slack", "telegram"):
-        fail(f"platform {platform!r} is unknown; use slack or telegram")
+    registered = by_name(platform)
+    if registered is None:
+        fail(f"platform {platform!r} is unknown; use one of "
+             f"{', '.join(p.name for p in PLATFORMS)}")
+        return
+    shape = registered.settings.identity
     settings = settings_from(config)
 
     async def work() -> None:
@@ -179,8 +192,9 @@ def forget_command(
         finally:
             await runtime.close()
         if not erasure.known:
-            hint = " (Slack people need --workspace)" if platform == "slack" and not workspace \
-                else ""
+            hint = (f" ({registered.settings.title} people need --workspace, their "
+                    f"{shape.workspace_label})" if shape.workspace_scoped and not workspace
+                    else "")
             typer.echo(f"positie holds nothing about {platform} user {user_id}{hint}; "
                        "nothing erased")
             return

@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from adapters.slack import SlackAdapter
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
 from bot.domain import Identity
 from bot.insight.render_text import render_text
 from bot.settings.config import Settings
 from emulators.slack import SlackEmulator, SlackUserClient
 from positie import telegram_demo
+from positie.settings import from_mapping
 from positie.slack_view import boxed, message_lines
 from positie.wiring import build_runtime
 
@@ -52,11 +55,11 @@ def demo_settings(db_path: Path, api_base_url: str,
                   telegram_base_url: str | None = None) -> Settings:
     raw: dict[str, Any] = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     raw["database"] = {"url": f"sqlite+aiosqlite:///{db_path}"}
-    raw["slack"].update(bot_token="xoxb-positie-emulator", signing_secret=SIGNING_SECRET,
+    raw[SlackSettings.name].update(bot_token="xoxb-positie-emulator", signing_secret=SIGNING_SECRET,
                         api_base_url=api_base_url, port=0, tally_interval_seconds=1.0)
     if telegram_base_url is not None:
-        raw["telegram"] = telegram_demo.telegram_section(telegram_base_url)
-    return Settings.model_validate({**raw, "base_dir": ROOT})
+        raw[TelegramSettings.name] = telegram_demo.telegram_section(telegram_base_url)
+    return from_mapping(raw, base_dir=ROOT)
 
 
 async def run_demo(*, people: int, out_dir: Path) -> None:
@@ -65,20 +68,20 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="positie-demo-") as tmp:
         async with SlackEmulator() as emulator, telegram_demo.telegram_emulator() as tg:
             settings = demo_settings(Path(tmp) / "positie.db", emulator.base_url, tg.base_url)
-            for channel in settings.slack.channels:
+            for channel in SlackSettings.of(settings).channels:
                 emulator.add_channel(channel.id, channel.id.lower())
             runtime = await build_runtime(settings, with_adapters=False)
-            adapter = SlackAdapter(service=runtime.service, settings=settings.slack)
-            runtime.slack = adapter
-            runtime.service.gateways["slack"] = adapter.gateway
+            adapter = SlackAdapter(service=runtime.service, settings=SlackSettings.of(settings))
+            runtime.add_adapter(SlackSettings.name, adapter)
             port = await adapter.start(host="127.0.0.1", port=0)
-            runtime.telegram = telegram_demo.adapter_for(runtime.service)
-            await runtime.telegram.start()
+            telegram = telegram_demo.adapter_for(runtime.service)
+            runtime.add_adapter(TelegramSettings.name, telegram)
+            await telegram.start()
             try:
                 account = await _simulate(runtime.service, emulator, port, rng, people)
                 await adapter.drain()
                 tg_account = await telegram_demo.simulate(
-                    runtime.service, tg, runtime.telegram,
+                    runtime.service, tg, telegram,
                     (await _catalogue_keys(runtime.service))[:STATEMENTS_TO_OPEN], rng,
                     LEANINGS, people=16)
                 draft = await runtime.service.digest_draft()
@@ -89,7 +92,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                 stored = await _stored_counts(runtime.service)
                 account.forget_replies = await _forget_one(emulator, port, FORGETTER)
                 left = await runtime.service.erasure_preview(
-                    Identity("slack", emulator.state.team_id, FORGETTER))
+                    Identity(SlackSettings.name, emulator.state.team_id, FORGETTER))
                 account.forgotten = not left.known
             finally:
                 await runtime.close()
@@ -217,7 +220,8 @@ def _show(emulator: SlackEmulator, settings: Settings, account: Account,
                     [f"/positie vergeet → {asked}", "", f"/positie vergeet ja → {done}"]))
     updates = len(emulator.calls_to("chat.update"))
     print("\nWhat happened")
-    print(f"  • {len(settings.slack.channels)} channels, {STATEMENTS_TO_OPEN} statements opened, "
+    channels = len(SlackSettings.of(settings).channels)
+    print(f"  • {channels} channels, {STATEMENTS_TO_OPEN} statements opened, "
           f"{account.clicks} clicks by simulated civil servants")
     print(f"  • the bot recorded {stored['events']} answers: {stored['positions']} current "
           f"positions, {stored['changed']} changed by a change of mind")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.telegram import TelegramAdapter, TelegramRateLimiter
+from adapters.telegram.settings import TelegramSettings
 from bot.service import CampaignService
 from emulators.telegram import (
     DEFAULT_TOKEN,
@@ -55,9 +56,8 @@ async def telegram_emulator() -> AsyncIterator[TelegramEmulator]:
 
 
 def adapter_for(service: CampaignService) -> TelegramAdapter:
-    adapter = TelegramAdapter(service=service, settings=service.settings.telegram,
+    adapter = TelegramAdapter(service=service, settings=TelegramSettings.of(service.settings),
                               rate_limiter=TelegramRateLimiter(time_scale=TIME_SCALE))
-    service.gateways["telegram"] = adapter.gateway
     return adapter
 
 

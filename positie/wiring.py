@@ -8,10 +8,9 @@ import logging
 import signal
 from dataclasses import dataclass, field
 
-from adapters.slack import SlackAdapter
-from adapters.telegram import TelegramAdapter
+from adapters.registry import PLATFORMS
 from bot.clock import SystemClock
-from bot.ports import Clock
+from bot.ports import Clock, PlatformAdapter
 from bot.publishing.sync import import_catalogue, sync_settings
 from bot.service import CampaignService
 from bot.settings.catalogue import load_catalogue
@@ -28,18 +27,19 @@ class Runtime:
     settings: Settings
     db: Database
     service: CampaignService
-    slack: SlackAdapter | None = None
-    telegram: TelegramAdapter | None = None
+    # The enabled platforms' adapters by platform name, in registration order.
+    adapters: dict[str, PlatformAdapter] = field(default_factory=dict)
     scheduler: CampaignScheduler | None = None
-    started: list[str] = field(default_factory=list)
+
+    def add_adapter(self, name: str, adapter: PlatformAdapter) -> None:
+        self.adapters[name] = adapter
+        self.service.gateways[name] = adapter.gateway
 
     async def close(self) -> None:
         if self.scheduler is not None:  # first: no job may start on a closing runtime
             await self.scheduler.stop()
-        if self.telegram is not None:
-            await self.telegram.stop()
-        if self.slack is not None:
-            await self.slack.stop()
+        for adapter in reversed(list(self.adapters.values())):
+            await adapter.stop()
         await self.service.aclose()
         await self.db.dispose()
 
@@ -60,12 +60,10 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
     await prepare_database(db, settings, clock)
     service = CampaignService(db=db, settings=settings, clock=clock)
     runtime = Runtime(settings=settings, db=db, service=service)
-    if with_adapters and settings.slack.enabled:
-        runtime.slack = SlackAdapter(service=service, settings=settings.slack)
-        service.gateways["slack"] = runtime.slack.gateway
-    if with_adapters and settings.telegram.enabled:
-        runtime.telegram = TelegramAdapter(service=service, settings=settings.telegram)
-        service.gateways["telegram"] = runtime.telegram.gateway
+    for platform in PLATFORMS if with_adapters else ():
+        section = settings.platform(platform.name)
+        if section.enabled:
+            runtime.add_adapter(platform.name, platform.build(service, section))
     return runtime
 
 
@@ -77,15 +75,13 @@ async def run_until_stopped(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        if runtime.slack is not None:
-            port = await runtime.slack.start()
-            log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host, port)
-        if runtime.telegram is not None:
-            await runtime.telegram.start()  # polling or webhook, per telegram.delivery
+        for adapter in runtime.adapters.values():
+            await adapter.start()  # each says where it listens or how it polls
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
         if not runtime.service.gateways:
-            log.warning("no platform is enabled: set slack.enabled or telegram.enabled")
+            log.warning("no platform is enabled: set enabled = true in one of the sections "
+                        "%s", ", ".join(f"[{p.name}]" for p in PLATFORMS))
         runtime.scheduler = scheduler_for(runtime)
         if runtime.scheduler is not None:
             await runtime.scheduler.start()  # catches up missed runs before arming triggers

@@ -12,6 +12,7 @@ from bot.positions.record import Vote
 from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
 from bot.settings.config import Settings
+from positie.settings import from_mapping
 
 LAYERS = [
     {"key": "rijk", "label_nl": "Rijk", "label_en": "National government"},
@@ -27,8 +28,7 @@ _deliveries = itertools.count(1)
 def settings(db_url: str, **sections: Any) -> Settings:
     campaign = {"id": "test", "name": "Testcampagne", "layers": LAYERS,
                 "privacy_threshold": 3, **sections.pop("campaign", {})}
-    return Settings.model_validate({"campaign": campaign, "database": {"url": db_url},
-                                    **sections})
+    return from_mapping({"campaign": campaign, "database": {"url": db_url}, **sections})
 
 
 def person(user: str, platform: str = "slack", workspace: str = "T0TEAM") -> Identity:

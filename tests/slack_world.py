@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import SlackAdapter
+from adapters.slack.settings import SlackSettings
 from bot.service import CampaignService
 from bot.settings.config import Settings
 from emulators.slack import InboundResponse, Message, SlackEmulator, SlackUserClient
@@ -56,7 +57,7 @@ async def slack_world(service: CampaignService, settings: Settings,
     async with SlackEmulator(rate_limits=rate_limits) as emulator:
         for channel in CHANNELS:
             emulator.add_channel(channel, channel.lower())
-        slack = settings.slack.model_copy(update={"api_base_url": emulator.base_url})
+        slack = SlackSettings.of(settings).model_copy(update={"api_base_url": emulator.base_url})
         adapter = SlackAdapter(service=service, settings=slack)
         service.gateways["slack"] = adapter.gateway
         port = await adapter.start(host="127.0.0.1", port=0)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from adapters.telegram import TelegramAdapter, TelegramRateLimiter
+from adapters.telegram.settings import TelegramSettings
 from bot.service import CampaignService
 from bot.settings.config import Settings
 from bot.store.models import Position, PositionEvent
@@ -134,7 +135,7 @@ async def telegram_world(service: CampaignService, settings: Settings, *,
         pacing = TelegramRateLimiter(
             max_retries=3, time_scale=policy.time_scale if policy.enabled else 0.001)
         adapter = TelegramAdapter(service=service, rate_limiter=pacing,
-                                  settings=settings.telegram.model_copy(update=update))
+                                  settings=TelegramSettings.of(settings).model_copy(update=update))
         service.gateways["telegram"] = adapter.gateway
         await adapter.start()
         try:

@@ -23,6 +23,7 @@ from adapters.slack.inbound import (
     message_of,
     vote_of,
 )
+from adapters.slack.settings import SlackSettings
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
@@ -30,7 +31,6 @@ from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
 from bot.service import CampaignService
-from bot.settings.config import SlackSettings
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -43,7 +43,8 @@ class SlackAdapter:
         self._session = aiohttp.ClientSession()
         self.client = build_client(token=settings.bot_token, base_url=settings.api_base_url,
                                    retries=settings.retries, session=self._session)
-        self.gateway = SlackGateway(client=self.client, service=service)
+        self.gateway = SlackGateway(client=self.client, service=service,
+                                    live_tally=settings.live_tally)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
         # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.
@@ -145,7 +146,7 @@ class SlackAdapter:
         channel, ts, statement_key = key  # type: ignore[misc]
         # Buttons also sit in digests and reminder DMs: only a statement's own post shows
         # its tally, anything else would be overwritten by the statement.
-        if await self.service.statement_posted_at("slack", channel, ts) != statement_key:
+        if await self.service.statement_posted_at(SlackSettings.name, channel, ts) != statement_key:
             return
         view = await self.service.statement_view(statement_key)
         await self.gateway.update_statement(channel, ts, view)
@@ -188,7 +189,10 @@ class SlackAdapter:
         await site.start()
         server = site._server
         sockets = getattr(server, "sockets", None) or []
-        return int(sockets[0].getsockname()[1]) if sockets else int(port or 0)
+        bound = int(sockets[0].getsockname()[1]) if sockets else int(port or 0)
+        log.info("Slack endpoint listening on %s:%s%s", host or self.settings.host, bound,
+                 EVENTS_PATH)
+        return bound
 
     async def stop(self) -> None:
         await self.drain()

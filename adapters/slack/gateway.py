@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import document_messages, statement_blocks, text_section
+from adapters.slack.settings import SlackSettings
 from bot.document import Document
 from bot.domain import StatementView
 from bot.ports import (
@@ -26,16 +27,19 @@ GONE = {"channel_not_found", "is_archived", "channel_is_archived"}
 
 
 class SlackGateway:
-    platform = "slack"
+    platform = SlackSettings.name
+    opt_out_command = "/positie stop"
 
-    def __init__(self, *, client: AsyncWebClient, service: CampaignService) -> None:
+    def __init__(self, *, client: AsyncWebClient, service: CampaignService,
+                 live_tally: bool = True) -> None:
         self._client = client
         self._service = service
+        self._live_tally = live_tally
 
     async def statement_blocks(self, statement: StatementView) -> list[dict[str, object]]:
         texts = self._service.texts()
         tally = None
-        if self._service.settings.slack.live_tally:
+        if self._live_tally:
             tally = await self._service.tally_text(statement.key, texts)
         return statement_blocks(statement, self._service.option_choices(texts), texts, tally)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.slack.settings import SlackSettings
 from bot.domain import Identity
 from bot.positions.record import Vote
 
@@ -12,7 +13,7 @@ def identity_of(body: dict[str, Any]) -> Identity:
     user = body.get("user") or {}
     team = user.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id", "")
     user_id = user.get("id") or body.get("user_id", "")
-    return Identity(platform="slack", workspace=str(team), user_id=str(user_id))
+    return Identity(platform=SlackSettings.name, workspace=str(team), user_id=str(user_id))
 
 
 def vote_of(body: dict[str, Any], action: dict[str, Any]) -> Vote | None:

@@ -46,13 +46,14 @@ from adapters.telegram.outbound import (
     shorten,
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
+from adapters.telegram.settings import TelegramSettings
 from bot.domain import Identity, StatementState
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.publishing.posts import PollPost
 from bot.service import CampaignService
-from bot.settings.config import ConfigError, TelegramSettings
+from bot.settings.errors import ConfigError
 from bot.texts import Texts
 from bot.texts import texts_for as catalogue
 
@@ -74,7 +75,8 @@ class TelegramAdapter:
             Application.builder().token(settings.bot_token).base_url(settings.base_url)
             .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
             .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
-        self.gateway = TelegramGateway(bot=self.application.bot, service=service)
+        self.gateway = TelegramGateway(bot=self.application.bot, service=service,
+                                       live_tally=settings.live_tally)
         self.commands = TelegramCommands(service=service, gateway=self.gateway,
                                          settings=settings, speaker=self)
         app = self.application
@@ -179,7 +181,7 @@ class TelegramAdapter:
                 return
             except ChannelUnavailable:
                 await self.service.forget_private_chat(who)
-        if not await self.service.claim_group_layer_question("telegram", str(chat_id),
+        if not await self.service.claim_group_layer_question(TelegramSettings.name, str(chat_id),
                                                              statement_key):
             return
         await self.gateway.send_text(chat_id, tg.group_layer_question(texts),
@@ -191,7 +193,7 @@ class TelegramAdapter:
         message_id: int
         statement_key: str
         chat_id, message_id, statement_key = key  # type: ignore[misc]
-        posted = await self.service.statement_posted_at("telegram", str(chat_id),
+        posted = await self.service.statement_posted_at(TelegramSettings.name, str(chat_id),
                                                         str(message_id))
         if posted != statement_key:  # a digest's or a reminder's buttons: not a statement post
             return

@@ -20,12 +20,12 @@ from adapters.telegram import replies as tg
 from adapters.telegram.gateway import TelegramGateway
 from adapters.telegram.inbound import command_argument, identity_of
 from adapters.telegram.outbound import layer_keyboard
+from adapters.telegram.settings import TelegramSettings
 from bot.cadence.reminders import reminders_reply
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
 from bot.publishing.statements import StatementNotFound
 from bot.service import CampaignService
-from bot.settings.config import TelegramSettings
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)

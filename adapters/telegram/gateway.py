@@ -28,6 +28,7 @@ from adapters.telegram.outbound import (
     shorten,
     statement_message,
 )
+from adapters.telegram.settings import TelegramSettings
 from bot.document import Document
 from bot.domain import StatementState, StatementView
 from bot.ports import (
@@ -62,11 +63,13 @@ def unavailable_reason(exc: TelegramError) -> str | None:
 
 
 class TelegramGateway:
-    platform = "telegram"
+    platform = TelegramSettings.name
+    opt_out_command = "/stop"
 
-    def __init__(self, *, bot: Bot, service: CampaignService) -> None:
+    def __init__(self, *, bot: Bot, service: CampaignService, live_tally: bool = True) -> None:
         self._bot = bot
         self._service = service
+        self._live_tally = live_tally
         self._ready = False
         self._ready_lock = asyncio.Lock()
 
@@ -74,7 +77,7 @@ class TelegramGateway:
     async def statement_message(self, statement: StatementView) -> OutgoingMessage:
         texts = self._service.texts()
         tally = None
-        if self._service.settings.telegram.live_tally:
+        if self._live_tally:
             tally = await self._service.tally_text(statement.key, texts)
         return statement_message(statement, self._service.option_choices(texts), texts, tally)
 

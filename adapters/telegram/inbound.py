@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 from telegram import CallbackQuery, PollAnswer, User
 
+from adapters.telegram.settings import TelegramSettings
 from bot.domain import Identity
 from bot.positions.record import Vote
 from bot.publishing.posts import PollPost
 
-PLATFORM = "telegram"
+PLATFORM = TelegramSettings.name
 VOTE_PREFIX = "v"
 LAYER_PREFIX = "l"
 OPTION_INDEX = "#"  # "v:<statement>:#2": the option by position, when its key is too long

@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 BATCH = 200
 # Private messages in flight at once; the gateways pace themselves to platform limits.
 CONCURRENCY = 8
-# How each platform's users turn reminders off (shown in the reminder itself).
-OPT_OUT_COMMAND = {"slack": "/positie stop", "telegram": "/stop"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +123,7 @@ async def _nudge(db: Database, gateways: Mapping[str, ChatGateway], statement_id
     if claimed is None:  # another process got there first
         return ReminderReport()
     platform = person.identity.platform
-    text = reminder_text(texts, OPT_OUT_COMMAND.get(platform, "stop"))
+    text = reminder_text(texts, gateways[platform].opt_out_command)
     status, report = "sent", ReminderReport(sent=1)
     try:
         await gateways[platform].send_private(PrivateTarget(person.identity,

@@ -7,6 +7,7 @@ importing it never overrides what someone declared themselves.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,10 +15,10 @@ from pathlib import Path
 from bot.domain import Identity, LayerSource
 from bot.people.participants import apply_layer, ensure_participant
 from bot.settings.errors import ConfigError
+from bot.settings.platform import IdentityShape
 from bot.store.db import Database
 
 COLUMNS = ("platform", "workspace", "user_id", "layer")
-PLATFORMS = ("slack", "telegram")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,10 @@ class RosterReport:
     kept_declared: int
 
 
-def read_roster(path: Path, known_layers: tuple[str, ...]) -> list[RosterEntry]:
-    """Parse and check the whole file first: one bad line imports nothing."""
+def read_roster(path: Path, known_layers: tuple[str, ...],
+                identities: Mapping[str, IdentityShape]) -> list[RosterEntry]:
+    """Parse and check the whole file first: one bad line imports nothing. `identities`:
+    the registered platforms by name, with how each identifies people."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -47,15 +50,17 @@ def read_roster(path: Path, known_layers: tuple[str, ...]) -> list[RosterEntry]:
     for line, row in enumerate(rows, start=2):
         platform, layer = (row.get("platform") or "").strip(), (row.get("layer") or "").strip()
         user = (row.get("user_id") or "").strip()
-        if platform not in PLATFORMS:
-            problems.append(f"line {line}: platform {platform!r}; use one of {PLATFORMS}")
+        shape = identities.get(platform)
+        if shape is None:
+            problems.append(f"line {line}: platform {platform!r}; use one of "
+                            f"{tuple(identities)}")
         elif not user:
             problems.append(f"line {line}: user_id is empty")
         elif layer not in known_layers:
             problems.append(f"line {line}: unknown layer {layer!r}; use one of "
                             f"{list(known_layers)}")
         else:
-            workspace = (row.get("workspace") or "").strip() if platform == "slack" else ""
+            workspace = (row.get("workspace") or "").strip() if shape.workspace_scoped else ""
             entries.append(RosterEntry(Identity(platform, workspace, user), layer))
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in the roster, nothing "

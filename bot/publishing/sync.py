@@ -57,12 +57,11 @@ async def sync_settings(db: Database, settings: Settings) -> None:
             else:
                 row.value, row.position = option.value, position
         await session.flush()
-        for ch in settings.slack.channels:
-            await _upsert_channel(session, c.id, "slack", ch.id, ch.default_layer,
-                                  list(ch.roles), "buttons")
-        for chat in settings.telegram.chats:
-            await _upsert_channel(session, c.id, "telegram", str(chat.id), chat.default_layer,
-                                  list(chat.roles), chat.answer_mode)
+        for section in settings.platforms.values():
+            for channel in section.channel_list():
+                await _upsert_channel(session, c.id, section.name, channel.external_id(),
+                                      channel.default_layer, list(channel.roles),
+                                      channel.answer_style())
 
 
 async def _upsert_channel(session: AsyncSession, campaign_id: str, platform: str,

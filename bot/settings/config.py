@@ -9,15 +9,16 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.catalogue import load_catalogue
 from bot.settings.errors import ConfigError
+from bot.settings.platform import IdentityShape, PlatformSettings
 from bot.settings.schedule import ScheduleSettings, schedule_problems
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
@@ -29,14 +30,9 @@ DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="weet_niet", value=None),
 )
 
-# Environment variables that may supply a secret, by dotted key.
-SECRET_ENV = {
-    "slack.bot_token": "POSITIE_SLACK_BOT_TOKEN",
-    "slack.signing_secret": "POSITIE_SLACK_SIGNING_SECRET",
-    "telegram.bot_token": "POSITIE_TELEGRAM_BOT_TOKEN",
-    "telegram.webhook_secret": "POSITIE_TELEGRAM_WEBHOOK_SECRET",
-    "database.url": "POSITIE_DATABASE_URL",
-}
+# Environment variables that may supply a core secret, by dotted key (platforms add theirs).
+SECRET_ENV = {"database.url": "POSITIE_DATABASE_URL"}
+Platforms = Sequence[type[PlatformSettings]]
 
 
 class _Frozen(BaseModel):
@@ -95,72 +91,33 @@ class DatabaseSettings(_Frozen):
     url: str = "sqlite+aiosqlite:///positie.db"
 
 
-Role = Literal["statements", "digest"]
-
-
-class SlackChannelSettings(_Frozen):
-    id: str = Field(pattern=r"^[CGD][A-Z0-9]+$")
-    default_layer: str | None = None
-    roles: tuple[Role, ...] = ("statements", "digest")
-
-
-class SlackSettings(_Frozen):
-    enabled: bool = False
-    bot_token: str = ""
-    signing_secret: str = ""
-    api_base_url: str = "https://slack.com/api/"
-    host: str = "0.0.0.0"
-    port: int = Field(default=3000, ge=0, le=65535)
-    live_tally: bool = True
-    tally_interval_seconds: float = Field(default=5.0, ge=0)
-    retries: int = Field(default=3, ge=0, le=10)
-    # Slack user ids of the krachtteam: only they may pause and resume the campaign.
-    admins: tuple[str, ...] = ()
-    channels: tuple[SlackChannelSettings, ...] = ()
-
-
-class TelegramChatSettings(_Frozen):
-    id: int
-    answer_mode: Literal["poll", "buttons"] = "buttons"
-    default_layer: str | None = None
-    roles: tuple[Role, ...] = ("statements", "digest")
-
-
-class TelegramSettings(_Frozen):
-    enabled: bool = False
-    bot_token: str = ""
-    base_url: str = "https://api.telegram.org/bot"
-    delivery: Literal["polling", "webhook"] = "polling"
-    webhook_url: str = ""
-    webhook_secret: str = ""
-    webhook_host: str = "0.0.0.0"
-    webhook_port: int = Field(default=8443, ge=0, le=65535)
-    # Long-poll wait per getUpdates call (delivery = "polling"); Telegram allows up to 50.
-    poll_timeout_seconds: int = Field(default=10, ge=1, le=50)
-    live_tally: bool = True
-    tally_interval_seconds: float = Field(default=5.0, ge=0)
-    # Retries after a 429 (waited out for the retry_after Telegram names).
-    retries: int = Field(default=3, ge=0, le=10)
-    admins: tuple[int, ...] = ()
-    chats: tuple[TelegramChatSettings, ...] = ()
-
-
 class Settings(_Frozen):
     campaign: CampaignSettings
     database: DatabaseSettings = DatabaseSettings()
-    slack: SlackSettings = SlackSettings()
-    telegram: TelegramSettings = TelegramSettings()
+    # Every registered platform's section by name, enabled or not (see bot.settings.platform).
+    platforms: dict[str, PlatformSettings] = Field(default_factory=dict)
     # None: nothing happens by itself; admins open statements and post digests by hand.
     schedule: ScheduleSettings | None = None
     # Directory of the config file: relative paths inside it are resolved against this.
     base_dir: Path = Path(".")
+
+    def platform(self, name: str) -> PlatformSettings:
+        return self.platforms[name]
+
+    def identities(self) -> dict[str, IdentityShape]:
+        """How each registered platform identifies people, by platform name."""
+        return {name: section.identity for name, section in self.platforms.items()}
+
+    def enabled_platforms(self) -> list[PlatformSettings]:
+        return [section for section in self.platforms.values() if section.enabled]
 
     def statements_path(self) -> Path | None:
         name = self.campaign.statements_file
         return None if name is None else (self.base_dir / name)
 
 
-def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(path: Path, env: Mapping[str, str] | None = None, *,
+                  platforms: Platforms) -> Settings:
     """Read, merge secrets from `env` and validate; raise ConfigError on any problem."""
     env = os.environ if env is None else env
     try:
@@ -172,17 +129,46 @@ def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"{path}: cannot read the file ({exc}); check its permissions") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax there") from None
-    _apply_env_secrets(raw, env)
-    try:
-        settings = Settings.model_validate({**raw, "base_dir": path.resolve().parent})
-    except ValidationError as exc:
-        raise ConfigError(_describe(path, exc)) from None
+    _apply_env_secrets(raw, env, platforms)
+    settings = parse_settings(raw, platforms=platforms, source=str(path),
+                              base_dir=path.resolve().parent)
     _check_semantics(path, settings)
     return settings
 
 
-def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str]) -> None:
-    for dotted, var in SECRET_ENV.items():
+def parse_settings(raw: Mapping[str, Any], *, platforms: Platforms, source: str = "settings",
+                   base_dir: Path | None = None) -> Settings:
+    """Validate a parsed config: the core keys, and each platform's section by its own
+    model; every problem of every section in one ConfigError."""
+    core = {key: value for key, value in raw.items() if key not in _names(platforms)}
+    if base_dir is not None:
+        core["base_dir"] = base_dir
+    errors: list[tuple[tuple[int | str, ...], ValidationError]] = []
+    sections: dict[str, PlatformSettings] = {}
+    for model in platforms:
+        try:
+            sections[model.name] = model.model_validate(raw.get(model.name, {}))
+        except ValidationError as exc:
+            errors.append(((model.name,), exc))
+    settings = None
+    try:
+        settings = Settings.model_validate({**core, "platforms": sections})
+    except ValidationError as exc:
+        errors.insert(0, ((), exc))
+    if errors or settings is None:
+        raise ConfigError(_describe(source, errors, platforms))
+    return settings
+
+
+def _names(platforms: Platforms) -> set[str]:
+    return {model.name for model in platforms}
+
+
+def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str],
+                       platforms: Platforms) -> None:
+    wanted = {**SECRET_ENV, **{f"{model.name}.{key}": var for model in platforms
+                               for key, var in model.secret_env.items()}}
+    for dotted, var in wanted.items():
         if env.get(var):
             section, key = dotted.split(".")
             table = raw.setdefault(section, {})
@@ -190,22 +176,25 @@ def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str]) -> None:
                 table[key] = env[var]
 
 
-def _describe(path: Path, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} problem(s) in the configuration:"]
-    for error in exc.errors():
-        key = _dotted(error["loc"])
-        value = error.get("input")
-        if error["type"] == "extra_forbidden":
-            hint = "unknown key; remove it or check its spelling against config.example.toml"
-            close = difflib.get_close_matches(str(error["loc"][-1]), _known_keys(), n=1)
-            if close:
-                hint += f" (did you mean {close[0]!r}?)"
-        elif error["type"] == "missing":
-            hint = "required key is missing; add it (see config.example.toml)"
-        else:
-            hint = f"{error['msg'].removeprefix('Value error, ')} (got {value!r})"
-        lines.append(f"  - {key}: {hint}")
-    return "\n".join(lines)
+def _describe(source: str,
+              errors: list[tuple[tuple[int | str, ...], ValidationError]],
+              platforms: Platforms) -> str:
+    lines = []
+    for prefix, exc in errors:
+        for error in exc.errors():
+            loc = (*prefix, *error["loc"])
+            value = error.get("input")
+            if error["type"] == "extra_forbidden":
+                hint = "unknown key; remove it or check its spelling against config.example.toml"
+                close = difflib.get_close_matches(str(loc[-1]), _known_keys(platforms), n=1)
+                if close:
+                    hint += f" (did you mean {close[0]!r}?)"
+            elif error["type"] == "missing":
+                hint = "required key is missing; add it (see config.example.toml)"
+            else:
+                hint = f"{error['msg'].removeprefix('Value error, ')} (got {value!r})"
+            lines.append(f"  - {_dotted(loc)}: {hint}")
+    return f"{source}: {len(lines)} problem(s) in the configuration:\n" + "\n".join(lines)
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
@@ -215,12 +204,16 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
-def _known_keys() -> list[str]:
+def _known_keys(platforms: Platforms) -> list[str]:
     models: list[type[BaseModel]] = [Settings, CampaignSettings, LayerSettings,
-                                     ScaleOptionSettings, DatabaseSettings, SlackSettings,
-                                     SlackChannelSettings, TelegramSettings,
-                                     TelegramChatSettings, ScheduleSettings]
-    return sorted({name for model in models for name in model.model_fields})
+                                     ScaleOptionSettings, DatabaseSettings, ScheduleSettings]
+    for platform in platforms:
+        models.append(platform)
+        for field in platform.model_fields.values():  # its channel model, one level down
+            models += [arg for arg in getattr(field.annotation, "__args__", ())
+                       if isinstance(arg, type) and issubclass(arg, BaseModel)]
+    keys = {name for model in models for name in model.model_fields} | _names(platforms)
+    return sorted(keys - {"platforms", "base_dir"})
 
 
 def _check_semantics(path: Path, settings: Settings) -> None:
@@ -228,31 +221,21 @@ def _check_semantics(path: Path, settings: Settings) -> None:
     known = set(settings.campaign.layer_keys)
     if not known:
         problems.append("campaign.layers: no layers defined; add at least one [[campaign.layers]]")
-    channels: list[tuple[str, str | None]] = [
-        (f"slack.channels[{i}].default_layer", c.default_layer)
-        for i, c in enumerate(settings.slack.channels)
-    ] + [
-        (f"telegram.chats[{i}].default_layer", c.default_layer)
-        for i, c in enumerate(settings.telegram.chats)
-    ]
-    for key, layer in channels:
-        if layer is not None and layer not in known:
-            problems.append(f"{key}: unknown layer {layer!r}; use one of {sorted(known)}")
-    for platform, section, secrets in (
-        ("slack", settings.slack, ("bot_token", "signing_secret")),
-        ("telegram", settings.telegram, ("bot_token",)),
-    ):
+    for section in settings.platforms.values():
+        for i, channel in enumerate(section.channel_list()):
+            layer = channel.default_layer
+            if layer is not None and layer not in known:
+                problems.append(f"{section.name}.{section.channels_key}[{i}].default_layer: "
+                                f"unknown layer {layer!r}; use one of {sorted(known)}")
         if not section.enabled:
             continue
-        for secret in secrets:
+        for secret in section.required_secrets:
             if not getattr(section, secret):
-                var = SECRET_ENV[f"{platform}.{secret}"]
-                problems.append(f"{platform}.{secret}: missing while {platform} is enabled; "
-                                f"set it in the file or in the environment variable {var}")
-    tg = settings.telegram
-    if tg.enabled and tg.delivery == "webhook" and not (tg.webhook_url and tg.webhook_secret):
-        problems.append("telegram.webhook_url / telegram.webhook_secret: both are required for "
-                        "delivery = \"webhook\" (secret also via POSITIE_TELEGRAM_WEBHOOK_SECRET)")
+                var = section.secret_env[secret]
+                problems.append(f"{section.name}.{secret}: missing while {section.name} is "
+                                f"enabled; set it in the file or in the environment variable "
+                                f"{var}")
+        problems += section.problems()
     statements = settings.statements_path()
     if statements is not None and not statements.is_file():
         problems.append(f"campaign.statements_file: {statements} does not exist; "

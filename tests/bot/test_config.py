@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings.config import ConfigError, load_settings
+from adapters.slack.settings import SlackSettings
+from bot.settings.errors import ConfigError
+from positie.settings import load
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """
@@ -27,9 +29,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_example_config_is_valid() -> None:
     env = {"POSITIE_SLACK_BOT_TOKEN": "xoxb-1", "POSITIE_SLACK_SIGNING_SECRET": "s"}
-    settings = load_settings(ROOT / "config.example.toml", env=env)
+    settings = load(ROOT / "config.example.toml", env=env)
     assert settings.campaign.layer_keys == ("rijk", "provincie", "gemeente", "waterschap")
-    assert settings.slack.bot_token == "xoxb-1"  # secrets come from the environment
+    assert SlackSettings.of(settings).bot_token == "xoxb-1"  # secrets come from the environment
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -48,7 +50,7 @@ def test_example_config_is_valid() -> None:
 def test_bad_config_names_key_and_fix(tmp_path: Path, text: str, expected: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as error:
-        load_settings(path, env={})
+        load(path, env={})
     assert str(path) in str(error.value)
     assert expected in str(error.value)
 
@@ -56,7 +58,7 @@ def test_bad_config_names_key_and_fix(tmp_path: Path, text: str, expected: str) 
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("[campaign]\n", "[campaign]\nprivacy_threshhold = 5\n"))
     with pytest.raises(ConfigError, match="did you mean 'privacy_threshold'"):
-        load_settings(path, env={})
+        load(path, env={})
 
 
 def test_duplicate_statement_id_is_refused(tmp_path: Path) -> None:

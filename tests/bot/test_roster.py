@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from adapters.registry import PLATFORMS
 from bot.domain import LayerSource
 from bot.people.roster import import_roster, read_roster
 from bot.service import CampaignService
@@ -15,6 +16,7 @@ from bot.store.models import Participant, Position
 from tests.factories import T0, person, vote
 
 LAYERS = ("rijk", "provincie", "gemeente", "waterschap")
+IDENTITIES = {p.name: p.settings.identity for p in PLATFORMS}
 
 
 async def layers(service: CampaignService) -> dict[str, tuple[str, str]]:
@@ -33,7 +35,7 @@ async def test_roster_overrides_default_but_not_own_choice(service: CampaignServ
     roster.write_text("platform,workspace,user_id,layer\n"
                       "slack,T0TEAM,U1,waterschap\nslack,T0TEAM,U2,rijk\n"
                       "telegram,,42,provincie\n", encoding="utf-8")
-    report = await import_roster(service.db, read_roster(roster, LAYERS), now=T0)
+    report = await import_roster(service.db, read_roster(roster, LAYERS, IDENTITIES), now=T0)
     assert (report.applied, report.kept_declared) == (2, 1)
     assert await layers(service) == {"U1": ("waterschap", LayerSource.ROSTER),
                                      "U2": ("gemeente", LayerSource.DECLARED),
@@ -47,4 +49,4 @@ def test_a_bad_line_imports_nothing_and_names_the_line(tmp_path: Path) -> None:
     roster.write_text("platform,workspace,user_id,layer\nslack,T1,U1,rijk\n"
                       "slack,T1,U2,ministerie\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="line 3: unknown layer 'ministerie'"):
-        read_roster(roster, LAYERS)
+        read_roster(roster, LAYERS, IDENTITIES)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings.config import ConfigError, load_settings
+from bot.settings.errors import ConfigError
 from bot.settings.schedule import format_duration, parse_duration, parse_moment, parse_quiet_hours
 from positie.cli import app
+from positie.settings import load
 
 BASE = """
 [campaign]
@@ -78,7 +79,7 @@ def test_quiet_hours_may_run_past_midnight() -> None:
 
 
 def test_a_valid_schedule_loads(tmp_path: Path) -> None:
-    schedule = load_settings(write(tmp_path, 'open = "di 10:00"\nremind = ["do 10:00"]\n'
+    schedule = load(write(tmp_path, 'open = "di 10:00"\nremind = ["do 10:00"]\n'
                                              'digest = "vr 15:00"\nmisfire_grace = "2h"\n'),
                              env={}).schedule
     assert schedule is not None and schedule.enabled
@@ -94,7 +95,7 @@ def test_errors_name_file_key_and_fix(tmp_path: Path) -> None:
     path = write(tmp_path, 'open = "tues 10:00"\nopen_for = "a week"\nremind = "do 20:00"\n'
                            'quiet_hours = "18:00"\nwekends = true\n')
     with pytest.raises(ConfigError) as caught:
-        load_settings(path, env={})
+        load(path, env={})
     message = str(caught.value)
     assert str(path) in message
     assert "schedule.open: 'tues 10:00': unknown day 'tues'" in message
@@ -110,7 +111,7 @@ def test_semantic_errors(tmp_path: Path) -> None:
     path = write(tmp_path, 'order = ["een", "twee"]\nremind = ["do 20:00", "za 10:00"]\n',
                  extra='statements_file = "stellingen.toml"\ntimezone = "Europe/Amsterdm"\n')
     with pytest.raises(ConfigError) as caught:
-        load_settings(path, env={})
+        load(path, env={})
     message = str(caught.value)
     assert "campaign.timezone: unknown timezone 'Europe/Amsterdm'" in message
     assert "schedule.order: unknown statement key(s) ['twee']" in message

@@ -97,4 +97,4 @@ def test_admin_forgets_someone_from_the_cli(tmp_path: Path) -> None:
     assert erased.exit_code == 0, erased.output
     assert "erased: 1 position(s)" in erased.output
     unknown = runner.invoke(app, ["forget", "matrix", "U9", "-c", str(config)])
-    assert unknown.exit_code == 2 and "use slack or telegram" in unknown.output
+    assert unknown.exit_code == 2 and "use one of slack, telegram" in unknown.output

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from adapters.telegram.outbound import document_messages as parts_of
 from adapters.telegram.outbound import utf16_length
+from adapters.telegram.settings import TelegramSettings
 from bot.document import AnswerButtons, Bullets, Document, Paragraph, Section
 from bot.service import CampaignService
 from bot.store.models import Channel, Post
@@ -153,8 +154,9 @@ async def test_a_wrong_token_is_a_configuration_error(service: CampaignService,
 
     await configured(service, db_url)
     async with TelegramEmulator() as emulator:
-        adapter = TelegramAdapter(service=service, settings=service.settings.telegram.model_copy(
-            update={"base_url": emulator.base_url, "bot_token": "123:not-the-token"}))
+        section = TelegramSettings.of(service.settings).model_copy(
+            update={"base_url": emulator.base_url, "bot_token": "123:not-the-token"})
+        adapter = TelegramAdapter(service=service, settings=section)
         with pytest.raises(ConfigError, match=r"telegram\.bot_token"):
             await adapter.start()
         await adapter.stop()

@@ -30,6 +30,7 @@ class RecordingGateway:
     """A ChatGateway that remembers what it was asked to do, for tests of the core."""
 
     platform: str = "slack"
+    opt_out_command: str = "/positie stop"
     posts: list[tuple[str, str]] = field(default_factory=list)
     closed: list[tuple[str, str]] = field(default_factory=list)
     digests: list[tuple[str, Document]] = field(default_factory=list)

@@ -1,0 +1,68 @@
+"""The `[telegram]` section of the config, and what the core needs to know of Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from bot.settings.config import Settings
+from bot.settings.platform import ChannelSettings, IdentityShape, PlatformSettings
+
+
+class TelegramChatSettings(ChannelSettings):
+    id: int
+    answer_mode: Literal["poll", "buttons"] = "buttons"
+
+    def external_id(self) -> str:
+        return str(self.id)
+
+    def answer_style(self) -> str:
+        return self.answer_mode
+
+
+class TelegramSettings(PlatformSettings):
+    name: ClassVar[str] = "telegram"
+    title: ClassVar[str] = "Telegram"
+    # Telegram user ids are global numbers: no workspace.
+    identity: ClassVar[IdentityShape] = IdentityShape(user_id_pattern=r"[0-9]+",
+                                                      user_id_example="123456789")
+    channels_key: ClassVar[str] = "chats"
+    secret_env: ClassVar[dict[str, str]] = {
+        "bot_token": "POSITIE_TELEGRAM_BOT_TOKEN",
+        "webhook_secret": "POSITIE_TELEGRAM_WEBHOOK_SECRET",
+    }
+    required_secrets: ClassVar[tuple[str, ...]] = ("bot_token",)
+
+    bot_token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    delivery: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=0, le=65535)
+    # Long-poll wait per getUpdates call (delivery = "polling"); Telegram allows up to 50.
+    poll_timeout_seconds: int = Field(default=10, ge=1, le=50)
+    live_tally: bool = True
+    tally_interval_seconds: float = Field(default=5.0, ge=0)
+    # Retries after a 429 (waited out for the retry_after Telegram names).
+    retries: int = Field(default=3, ge=0, le=10)
+    admins: tuple[int, ...] = ()
+    chats: tuple[TelegramChatSettings, ...] = ()
+
+    def channel_list(self) -> Sequence[ChannelSettings]:
+        return self.chats
+
+    def problems(self) -> list[str]:
+        if self.enabled and self.delivery == "webhook" and not (self.webhook_url
+                                                                 and self.webhook_secret):
+            return ["telegram.webhook_url / telegram.webhook_secret: both are required for "
+                    "delivery = \"webhook\" (secret also via POSITIE_TELEGRAM_WEBHOOK_SECRET)"]
+        return []
+
+    @classmethod
+    def of(cls, settings: Settings) -> TelegramSettings:
+        section = settings.platform(cls.name)
+        assert isinstance(section, cls)
+        return section

@@ -1,0 +1,70 @@
+"""What the core knows of a chat platform: the base of its config section.
+
+Each adapter package subclasses `PlatformSettings` for its own section (`[slack]`,
+`[telegram]`, …) and fills in the class-level facts below: how its people are identified,
+how its channels are listed, which secrets it needs. The core iterates over the registered
+sections and never names a platform itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Role = Literal["statements", "digest"]
+
+
+class FrozenSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityShape:
+    """How a platform identifies a person, for rosters and erasure requests."""
+
+    user_id_pattern: str  # a regular expression the whole user id must match
+    user_id_example: str
+    # The workspace (Slack team) a user id is unique in; None where ids are global.
+    workspace_label: str | None = None
+
+    @property
+    def workspace_scoped(self) -> bool:
+        return self.workspace_label is not None
+
+
+class ChannelSettings(FrozenSettings):
+    """One channel or chat of a platform's section: what the core stores of it."""
+
+    default_layer: str | None = None
+    roles: tuple[Role, ...] = ("statements", "digest")
+
+    def external_id(self) -> str:
+        raise NotImplementedError
+
+    def answer_style(self) -> str:
+        """How people answer here ("buttons", or "poll" where a platform has native polls)."""
+        return "buttons"
+
+
+class PlatformSettings(FrozenSettings):
+    """A platform's config section. Subclasses add their own keys and set the class facts."""
+
+    name: ClassVar[str]  # the section name, and the platform in identities and channels
+    title: ClassVar[str]  # how people write it: "Slack"
+    identity: ClassVar[IdentityShape]
+    channels_key: ClassVar[str]  # the key of its channel list, for error messages
+    # Secret keys of the section and the environment variables that may supply them.
+    secret_env: ClassVar[Mapping[str, str]]
+    required_secrets: ClassVar[tuple[str, ...]]
+
+    enabled: bool = False
+
+    def channel_list(self) -> Sequence[ChannelSettings]:
+        raise NotImplementedError
+
+    def problems(self) -> list[str]:
+        """Platform-specific problems beyond the field types, each "key: what to do"."""
+        return []
