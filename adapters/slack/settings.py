@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from bot.settings.config import Settings
 from bot.settings.platform import ChannelSettings, IdentityShape, PlatformSettings
 
 
@@ -46,9 +45,3 @@ class SlackSettings(PlatformSettings):
 
     def channel_list(self) -> Sequence[ChannelSettings]:
         return self.channels
-
-    @classmethod
-    def of(cls, settings: Settings) -> SlackSettings:
-        section = settings.platform(cls.name)
-        assert isinstance(section, cls)
-        return section

@@ -7,7 +7,6 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from bot.settings.config import Settings
 from bot.settings.platform import ChannelSettings, IdentityShape, PlatformSettings
 
 
@@ -60,9 +59,3 @@ class TelegramSettings(PlatformSettings):
             return ["telegram.webhook_url / telegram.webhook_secret: both are required for "
                     "delivery = \"webhook\" (secret also via POSITIE_TELEGRAM_WEBHOOK_SECRET)"]
         return []
-
-    @classmethod
-    def of(cls, settings: Settings) -> TelegramSettings:
-        section = settings.platform(cls.name)
-        assert isinstance(section, cls)
-        return section

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -68,3 +68,16 @@ class PlatformSettings(FrozenSettings):
     def problems(self) -> list[str]:
         """Platform-specific problems beyond the field types, each "key: what to do"."""
         return []
+
+    @classmethod
+    def of(cls, settings: HasPlatforms) -> Self:
+        """This platform's section of the settings, typed as the subclass."""
+        section = settings.platform(cls.name)
+        if not isinstance(section, cls):
+            raise TypeError(f"settings were read without the {cls.name} platform registered")
+        return section
+
+
+class HasPlatforms(Protocol):
+    def platform(self, name: str) -> PlatformSettings:
+        ...
