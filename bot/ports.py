@@ -76,6 +76,10 @@ class PlatformAdapter(Protocol):
 
     gateway: ChatGateway
 
+    async def check_credentials(self) -> None:
+        """Raise ConfigError when the platform refuses the configured token."""
+        ...
+
     async def start(self) -> object:
         ...
 

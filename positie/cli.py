@@ -16,6 +16,7 @@ import typer
 from bot.publishing.statements import StatementNotFound
 from bot.settings.config import Settings
 from bot.settings.errors import ConfigError
+from positie.output import write_file
 
 T = TypeVar("T")
 DEFAULT_CONFIG = Path("positie.toml")
@@ -101,13 +102,16 @@ def db_upgrade(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Apply the database migrations."""
     from bot.store.db import Database
     from bot.store.migrate import upgrade
+    from bot.store.problems import database_errors
 
     settings = settings_from(config)
 
     async def work() -> None:
-        db = Database(url=settings.database.url)
+        with database_errors(settings.database.url):
+            db = Database(url=settings.database.url)
         try:
-            await upgrade(db)
+            with database_errors(db.url):
+                await upgrade(db)
         finally:
             await db.dispose()
 
@@ -220,6 +224,11 @@ def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> No
             await runtime.close()
         typer.echo(f"{statement_id}: posted to {report.posted} channel(s), "
                    f"{report.pending} kept for retry, {report.unavailable} unavailable")
+        if report.pending or report.unavailable:
+            typer.echo(f"not every channel has it: the log above says why per channel; fix "
+                       f"that, then run `positie post {statement_id}` again to reach only "
+                       "those", err=True)
+            raise typer.Exit(1)
 
     run(work)
 
@@ -271,10 +280,9 @@ def digest_command(
             document, chart = draft.document, None
             if out is not None:  # asked for: a chart that fails is an error here
                 chart = await runtime.service.digest_chart(language, aggregate=draft.aggregate)
-                out.mkdir(parents=True, exist_ok=True)
-                (out / "samenvatting.txt").write_text(render_text(document) + "\n",
-                                                      encoding="utf-8")
-                (out / "samenvatting.png").write_bytes(chart)
+                write_file(out / "samenvatting.txt", render_text(document) + "\n",
+                           option="--out")
+                write_file(out / "samenvatting.png", chart, option="--out")
                 typer.echo(f"written to {out / 'samenvatting.txt'}")
                 typer.echo(f"written to {out / 'samenvatting.png'}")
             if dry_run:
@@ -325,7 +333,10 @@ def export_command(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            write_file(output, text, option="--output")
+        except ConfigError as exc:
+            fail(str(exc))
         typer.echo(f"written to {output}")
 
 

@@ -17,6 +17,7 @@ from bot.settings.catalogue import load_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.migrate import upgrade
+from bot.store.problems import database_errors
 from scheduling import CampaignScheduler
 
 log = logging.getLogger("positie")
@@ -46,7 +47,8 @@ class Runtime:
 
 async def prepare_database(db: Database, settings: Settings, clock: Clock) -> None:
     """Migrate, then bring campaign, scale, channels and statements in line with config."""
-    await upgrade(db)
+    with database_errors(db.url):  # the first connection: where a wrong URL shows
+        await upgrade(db)
     await sync_settings(db, settings)
     path = settings.statements_path()
     if path is not None:
@@ -56,14 +58,25 @@ async def prepare_database(db: Database, settings: Settings, clock: Clock) -> No
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
                         with_adapters: bool = True) -> Runtime:
     clock = clock or SystemClock()
-    db = Database(url=settings.database.url)
-    await prepare_database(db, settings, clock)
+    with database_errors(settings.database.url):
+        db = Database(url=settings.database.url)
+    try:
+        await prepare_database(db, settings, clock)
+    except BaseException:
+        await db.dispose()
+        raise
     service = CampaignService(db=db, settings=settings, clock=clock)
     runtime = Runtime(settings=settings, db=db, service=service)
-    for platform in PLATFORMS if with_adapters else ():
-        section = settings.platform(platform.name)
-        if section.enabled:
-            runtime.add_adapter(platform.name, platform.build(service, section))
+    try:
+        for platform in PLATFORMS if with_adapters else ():
+            section = settings.platform(platform.name)
+            if section.enabled:
+                adapter = platform.build(service, section)
+                runtime.add_adapter(platform.name, adapter)
+                await adapter.check_credentials()  # a wrong token stops here, nothing sent
+    except BaseException:
+        await runtime.close()
+        raise
     return runtime
 
 

@@ -11,7 +11,9 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
+from adapters.listening import listening_on
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
 from adapters.slack.endpoint import SlackEndpoint
@@ -31,8 +33,12 @@ from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
 from bot.service import CampaignService
+from bot.settings.errors import ConfigError
 
 log = logging.getLogger(__name__)
+# auth.test errors that mean the token itself is wrong: nothing works until it is replaced.
+TOKEN_REFUSED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                 "token_expired", "no_permission", "missing_scope"}
 EVENTS_PATH = "/slack/events"
 
 
@@ -180,17 +186,40 @@ class SlackAdapter:
         web_app.router.add_get("/healthz", healthz)
         return web_app
 
+    async def check_credentials(self) -> None:
+        """auth.test: a wrong or revoked token stops the command with the fix, before
+        anything is posted; a passing failure of Slack itself is only logged."""
+        try:
+            await self.client.auth_test()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error in TOKEN_REFUSED:
+                raise ConfigError(
+                    f"slack.bot_token: Slack refused the token ({error}); copy the Bot User "
+                    "OAuth Token (xoxb-…) from api.slack.com/apps → your app → OAuth & "
+                    "Permissions into slack.bot_token or POSITIE_SLACK_BOT_TOKEN") from None
+            log.warning("Slack auth.test failed (%s); going on, calls will be retried", error)
+        except Exception as exc:  # unreachable for now: the calls that need Slack will say so
+            log.warning("Slack auth.test failed (%s); going on, calls will be retried", exc)
+
     async def start(self, *, host: str | None = None, port: int | None = None) -> int:
         """Serve on host:port (0 picks a free port); returns the port."""
+        await self.check_credentials()
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host or self.settings.host,
-                           self.settings.port if port is None else port)
-        await site.start()
+        host = host or self.settings.host
+        port = self.settings.port if port is None else port
+        site = web.TCPSite(self._runner, host, port)
+        try:
+            with listening_on("slack.port", host, port):
+                await site.start()
+        except BaseException:
+            await self._runner.cleanup()
+            raise
         server = site._server
         sockets = getattr(server, "sockets", None) or []
         bound = int(sockets[0].getsockname()[1]) if sockets else int(port or 0)
-        log.info("Slack endpoint listening on %s:%s%s", host or self.settings.host, bound,
+        log.info("Slack endpoint listening on %s:%s%s", host, bound,
                  EVENTS_PATH)
         return bound
 

@@ -27,6 +27,7 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
+from adapters.listening import listening_on
 from adapters.telegram import replies as tg
 from adapters.telegram.commands import TelegramCommands
 from adapters.telegram.gateway import TelegramGateway
@@ -243,13 +244,17 @@ class TelegramAdapter:
         await self._tally.flush()
 
     # -- lifecycle ------------------------------------------------------------------------
-    async def start(self) -> None:
-        app = self.application
+    async def check_credentials(self) -> None:
+        """getMe (inside initialize): a wrong token stops the command with the fix."""
         try:
-            await app.initialize()  # getMe: a wrong token fails here, before anything runs
+            await self.application.initialize()
         except InvalidToken as exc:
             raise ConfigError("telegram.bot_token: Telegram does not know this token; copy it "
                               "again from @BotFather (or POSITIE_TELEGRAM_BOT_TOKEN)") from exc
+
+    async def start(self) -> None:
+        app = self.application
+        await self.check_credentials()  # initialize() is a no-op when it already ran
         await self._register_commands()
         await app.start()
         updater = app.updater
@@ -257,10 +262,11 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram application was built without an updater")
         s = self.settings
         if s.delivery == "webhook":
-            await updater.start_webhook(
-                listen=s.webhook_host, port=s.webhook_port, url_path=self.webhook_path,
-                webhook_url=s.webhook_url, secret_token=s.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES)
+            with listening_on("telegram.webhook_port", s.webhook_host, s.webhook_port):
+                await updater.start_webhook(
+                    listen=s.webhook_host, port=s.webhook_port, url_path=self.webhook_path,
+                    webhook_url=s.webhook_url, secret_token=s.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
                      self.webhook_path)
         else:

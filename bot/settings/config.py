@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.catalogue import load_catalogue
@@ -133,7 +135,23 @@ def load_settings(path: Path, env: Mapping[str, str] | None = None, *,
     settings = parse_settings(raw, platforms=platforms, source=str(path),
                               base_dir=path.resolve().parent)
     _check_semantics(path, settings)
-    return settings
+    return _sqlite_next_to_config(settings)
+
+
+def _sqlite_next_to_config(settings: Settings) -> Settings:
+    """A relative SQLite path counts from the config file's directory, not from wherever
+    the process happens to start (under systemd that is /)."""
+    try:
+        url = make_url(settings.database.url)
+    except ArgumentError:
+        return settings  # reported when the database is opened, naming database.url
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or Path(database).is_absolute():
+        return settings
+    absolute = url.set(database=str(settings.base_dir / database))
+    return settings.model_copy(update={"database": DatabaseSettings(
+        url=absolute.render_as_string(hide_password=False))})
 
 
 def parse_settings(raw: Mapping[str, Any], *, platforms: Platforms, source: str = "settings",
