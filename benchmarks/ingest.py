@@ -184,7 +184,7 @@ async def bot_main(args: argparse.Namespace) -> None:
                       "api_base_url": base_url, "live_tally": True,
                       "tally_interval_seconds": 2.0,
                       "channels": [{"id": CHANNEL, "default_layer": "gemeente"}]},
-            "base_dir": str(ROOT)})
+        }, base_dir=ROOT)
         runtime = await build_runtime(settings, with_adapters=False)
         service: CampaignService = runtime.service
         adapter = SlackAdapter(service=service, settings=SlackSettings.of(settings))

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from bot.settings.platform import ChannelSettings, IdentityShape, PlatformSettings
+
+
+def _user_id(value: str) -> str:
+    if not re.fullmatch(r"[UW][A-Z0-9]{2,}", value):
+        raise ValueError("not a Slack user id; use the member id, e.g. U012ABCDEF (profile → "
+                         "⋮ → Copy member ID), not a name or @handle")
+    return value
 
 
 class SlackChannelSettings(ChannelSettings):
@@ -40,7 +48,7 @@ class SlackSettings(PlatformSettings):
     tally_interval_seconds: float = Field(default=5.0, ge=0)
     retries: int = Field(default=3, ge=0, le=10)
     # Slack user ids of the krachtteam: only they may pause and resume the campaign.
-    admins: tuple[str, ...] = ()
+    admins: tuple[Annotated[str, AfterValidator(_user_id)], ...] = ()
     channels: tuple[SlackChannelSettings, ...] = ()
 
     def channel_list(self) -> Sequence[ChannelSettings]:

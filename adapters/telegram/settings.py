@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -47,7 +47,8 @@ class TelegramSettings(PlatformSettings):
     tally_interval_seconds: float = Field(default=5.0, ge=0)
     # Retries after a 429 (waited out for the retry_after Telegram names).
     retries: int = Field(default=3, ge=0, le=10)
-    admins: tuple[int, ...] = ()
+    # Telegram user ids of the krachtteam (positive numbers; @usernames cannot be used).
+    admins: tuple[Annotated[int, Field(gt=0)], ...] = ()
     chats: tuple[TelegramChatSettings, ...] = ()
 
     def channel_list(self) -> Sequence[ChannelSettings]:

@@ -6,21 +6,21 @@ committed. Every problem is reported as a ConfigError naming the file, the key a
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.catalogue import load_catalogue
 from bot.settings.errors import ConfigError
-from bot.settings.platform import IdentityShape, PlatformSettings
+from bot.settings.platform import FrozenSettings, IdentityShape, PlatformSettings, as_written
+from bot.settings.problems import describe_errors, known_keys, raw_problems
 from bot.settings.schedule import ScheduleSettings, schedule_problems
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
@@ -37,8 +37,7 @@ SECRET_ENV = {"database.url": "POSITIE_DATABASE_URL"}
 Platforms = Sequence[type[PlatformSettings]]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Frozen = FrozenSettings
 
 
 class ScaleOptionSettings(_Frozen):
@@ -118,6 +117,12 @@ class Settings(_Frozen):
         return None if name is None else (self.base_dir / name)
 
 
+# The core's models, for "did you mean" suggestions (platform sections add theirs).
+KEY_MODELS: tuple[type[BaseModel], ...] = (Settings, CampaignSettings, LayerSettings,
+                                           ScaleOptionSettings, DatabaseSettings,
+                                           ScheduleSettings)
+
+
 def load_settings(path: Path, env: Mapping[str, str] | None = None, *,
                   platforms: Platforms) -> Settings:
     """Read, merge secrets from `env` and validate; raise ConfigError on any problem."""
@@ -158,10 +163,16 @@ def parse_settings(raw: Mapping[str, Any], *, platforms: Platforms, source: str 
                    base_dir: Path | None = None) -> Settings:
     """Validate a parsed config: the core keys, and each platform's section by its own
     model; every problem of every section in one ConfigError."""
-    core = {key: value for key, value in raw.items() if key not in _names(platforms)}
-    if base_dir is not None:
-        core["base_dir"] = base_dir
+    raw = as_written(dict(raw))  # type: ignore[assignment]
+    reserved = {"base_dir", "platforms"}  # set by positie itself, never by the file
+    core = {key: value for key, value in raw.items()
+            if key not in _names(platforms) | reserved}
+    core["base_dir"] = base_dir if base_dir is not None else Path(".")
     errors: list[tuple[tuple[int | str, ...], ValidationError]] = []
+    if reserved & set(raw):
+        errors.append(((), ValidationError.from_exception_data("Settings", [
+            {"type": "extra_forbidden", "loc": (key,), "input": raw[key]}
+            for key in sorted(reserved & set(raw))])))
     sections: dict[str, PlatformSettings] = {}
     for model in platforms:
         try:
@@ -173,8 +184,11 @@ def parse_settings(raw: Mapping[str, Any], *, platforms: Platforms, source: str 
         settings = Settings.model_validate({**core, "platforms": sections})
     except ValidationError as exc:
         errors.insert(0, ((), exc))
-    if errors or settings is None:
-        raise ConfigError(_describe(source, errors, platforms))
+    lines = [*describe_errors(errors, known_keys(KEY_MODELS, platforms)),
+             *(f"  - {p}" for p in raw_problems(raw, platforms, core["base_dir"]))]
+    if lines or settings is None:
+        raise ConfigError(f"{source}: {len(lines)} problem(s) in the configuration:\n"
+                          + "\n".join(lines))
     return settings
 
 
@@ -194,70 +208,11 @@ def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str],
                 table[key] = env[var]
 
 
-def _describe(source: str,
-              errors: list[tuple[tuple[int | str, ...], ValidationError]],
-              platforms: Platforms) -> str:
-    lines = []
-    for prefix, exc in errors:
-        for error in exc.errors():
-            loc = (*prefix, *error["loc"])
-            value = error.get("input")
-            if error["type"] == "extra_forbidden":
-                hint = "unknown key; remove it or check its spelling against config.example.toml"
-                close = difflib.get_close_matches(str(loc[-1]), _known_keys(platforms), n=1)
-                if close:
-                    hint += f" (did you mean {close[0]!r}?)"
-            elif error["type"] == "missing":
-                hint = "required key is missing; add it (see config.example.toml)"
-            else:
-                hint = f"{error['msg'].removeprefix('Value error, ')} (got {value!r})"
-            lines.append(f"  - {_dotted(loc)}: {hint}")
-    return f"{source}: {len(lines)} problem(s) in the configuration:\n" + "\n".join(lines)
-
-
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
-def _known_keys(platforms: Platforms) -> list[str]:
-    models: list[type[BaseModel]] = [Settings, CampaignSettings, LayerSettings,
-                                     ScaleOptionSettings, DatabaseSettings, ScheduleSettings]
-    for platform in platforms:
-        models.append(platform)
-        for field in platform.model_fields.values():  # its channel model, one level down
-            models += [arg for arg in getattr(field.annotation, "__args__", ())
-                       if isinstance(arg, type) and issubclass(arg, BaseModel)]
-    keys = {name for model in models for name in model.model_fields} | _names(platforms)
-    return sorted(keys - {"platforms", "base_dir"})
-
-
 def _check_semantics(path: Path, settings: Settings) -> None:
+    """What needs the parsed settings: each platform's own rules and the schedule."""
     problems: list[str] = []
-    known = set(settings.campaign.layer_keys)
-    if not known:
-        problems.append("campaign.layers: no layers defined; add at least one [[campaign.layers]]")
-    for section in settings.platforms.values():
-        for i, channel in enumerate(section.channel_list()):
-            layer = channel.default_layer
-            if layer is not None and layer not in known:
-                problems.append(f"{section.name}.{section.channels_key}[{i}].default_layer: "
-                                f"unknown layer {layer!r}; use one of {sorted(known)}")
-        if not section.enabled:
-            continue
-        for secret in section.required_secrets:
-            if not getattr(section, secret):
-                var = section.secret_env[secret]
-                problems.append(f"{section.name}.{secret}: missing while {section.name} is "
-                                f"enabled; set it in the file or in the environment variable "
-                                f"{var}")
+    for section in settings.enabled_platforms():
         problems += section.problems()
-    statements = settings.statements_path()
-    if statements is not None and not statements.is_file():
-        problems.append(f"campaign.statements_file: {statements} does not exist; "
-                        "fix the path (relative to the config file)")
     if settings.schedule is not None:
         problems += schedule_problems(settings.schedule, settings.campaign.timezone,
                                       _statement_keys(settings))

@@ -12,13 +12,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Protocol, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 Role = Literal["statements", "digest"]
 
 
 class FrozenSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Settings as written: unknown keys refused, nothing changed after validation, and
+    strict types, so that `enabled = "false"` is an error rather than True or False."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def as_written(raw: object) -> object:
+    """TOML's arrays as tuples (strict validation takes tuples for tuple fields)."""
+    if isinstance(raw, dict):
+        return {key: as_written(value) for key, value in raw.items()}
+    if isinstance(raw, list):
+        return tuple(as_written(item) for item in raw)
+    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,15 @@ class PlatformSettings(FrozenSettings):
     def problems(self) -> list[str]:
         """Platform-specific problems beyond the field types, each "key: what to do"."""
         return []
+
+    @model_validator(mode="after")
+    def _channels_once(self) -> Self:
+        ids = [channel.external_id() for channel in self.channel_list()]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"{self.channels_key}: {', '.join(twice)} listed more than once; "
+                             "list each channel once (give it both roles if it needs both)")
+        return self
 
     @classmethod
     def of(cls, settings: HasPlatforms) -> Self:

@@ -127,7 +127,7 @@ def parse_quiet_hours(text: str) -> QuietHours | None:
 class ScheduleSettings(BaseModel):
     """[schedule]: when statements open and close, and when reminders and digests go out."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     enabled: bool = True
     open: tuple[Moment, ...] = ()

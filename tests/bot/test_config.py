@@ -87,3 +87,36 @@ def test_cli_missing_file(tmp_path: Path) -> None:
                            str(tmp_path / "weg.toml")], capture_output=True, text=True,
                           timeout=60, env={"PATH": "/usr/bin:/bin"})
     assert done.returncode == 2 and "file not found" in done.stderr
+
+
+def test_every_problem_of_every_kind_comes_in_one_message(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("[campaign]\n", "[campaign]\ncolour = 1\n")
+                 + '[slack]\nenabled = "false"\nadmins = ["@anne"]\n'
+                 + '[[slack.channels]]\nid = "C1"\ndefault_layer = "ministerie"\n'
+                 + '[telegram]\nadmins = ["123"]\n')
+    with pytest.raises(ConfigError) as error:
+        load(path, env={})
+    message = str(error.value)
+    assert "5 problem(s)" in message
+    for expected in ("campaign.colour: unknown key",
+                     "slack.enabled: Input should be a valid boolean (got 'false'); write true "
+                     "or false without quotes",
+                     "slack.admins[0]: not a Slack user id",
+                     "telegram.admins[0]: Input should be a valid integer (got '123')",
+                     "slack.channels[0].default_layer: unknown layer 'ministerie'"):
+        assert expected in message
+
+
+@pytest.mark.parametrize(("section", "expected"), [
+    ('[[slack.channels]]\nid = "C1"\n[[slack.channels]]\nid = "C1"\n',
+     "slack: channels: C1 listed more than once; list each channel once"),
+    ("[[telegram.chats]]\nid = -100\n[[telegram.chats]]\nid = -100\n",
+     "telegram: chats: -100 listed more than once"),
+    ("[telegram]\nadmins = [-5]\n", "telegram.admins[0]: Input should be greater than 0"),
+    ("[slack]\nlive_tally = 1\n", "slack.live_tally: Input should be a valid boolean"),
+])
+def test_duplicates_and_wrong_shapes_are_refused(tmp_path: Path, section: str,
+                                                 expected: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load(write(tmp_path, GOOD + section), env={})
+    assert expected in str(error.value)
