@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 from sqlalchemy import text, update
 
-from bot.publishing.sync import import_catalogue, sync_settings
+from bot.publishing.catalogue_import import import_catalogue
+from bot.publishing.sync import sync_settings
 from bot.settings.catalogue import Catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database

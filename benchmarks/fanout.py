@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 from adapters.slack import SlackAdapter  # noqa: E402
 from adapters.telegram import TelegramAdapter, TelegramRateLimiter  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.publishing.sync import import_catalogue, sync_settings  # noqa: E402
+from bot.publishing.catalogue_import import import_catalogue  # noqa: E402
+from bot.publishing.sync import sync_settings  # noqa: E402
 from bot.service import CampaignService  # noqa: E402
 from bot.settings.catalogue import load_catalogue  # noqa: E402
 from bot.settings.config import Settings  # noqa: E402

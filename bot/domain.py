@@ -13,6 +13,7 @@ class StatementState(enum.StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+    RETIRED = "retired"  # no longer in the catalogue: never opened again, positions kept
 
 
 class LayerSource(enum.StrEnum):

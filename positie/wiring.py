@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from adapters.registry import PLATFORMS
 from bot.clock import SystemClock
 from bot.ports import Clock, PlatformAdapter
-from bot.publishing.sync import import_catalogue, sync_settings
+from bot.publishing.catalogue_import import import_catalogue
+from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
 from bot.settings.catalogue import load_catalogue
+from bot.settings.catalogue_limits import check_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.migrate import upgrade
@@ -45,23 +47,26 @@ class Runtime:
         await self.db.dispose()
 
 
-async def prepare_database(db: Database, settings: Settings, clock: Clock) -> None:
+async def prepare_database(db: Database, settings: Settings, clock: Clock, *,
+                           import_statements: bool = True) -> None:
     """Migrate, then bring campaign, scale, channels and statements in line with config."""
     with database_errors(db.url):  # the first connection: where a wrong URL shows
         await upgrade(db)
     await sync_settings(db, settings)
     path = settings.statements_path()
-    if path is not None:
-        await import_catalogue(db, settings.campaign.id, load_catalogue(path), now=clock.now())
+    if path is not None and import_statements:
+        catalogue = load_catalogue(path)
+        check_catalogue(path, catalogue, settings.enabled_platforms())
+        await import_catalogue(db, settings.campaign.id, catalogue, now=clock.now())
 
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
-                        with_adapters: bool = True) -> Runtime:
+                        with_adapters: bool = True, import_statements: bool = True) -> Runtime:
     clock = clock or SystemClock()
     with database_errors(settings.database.url):
         db = Database(url=settings.database.url)
     try:
-        await prepare_database(db, settings, clock)
+        await prepare_database(db, settings, clock, import_statements=import_statements)
     except BaseException:
         await db.dispose()
         raise

@@ -9,7 +9,8 @@ import pytest
 import pytest_asyncio
 
 from bot.clock import FixedClock
-from bot.publishing.sync import import_catalogue, sync_settings
+from bot.publishing.catalogue_import import import_catalogue
+from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
 from bot.settings.catalogue import load_catalogue
 from bot.store.db import Database

@@ -7,7 +7,12 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import document_messages, statement_blocks, text_section
+from adapters.slack.blocks import (
+    document_messages,
+    escape,
+    statement_blocks,
+    text_section,
+)
 from adapters.slack.settings import SlackSettings
 from bot.document import Document
 from bot.domain import StatementView
@@ -46,7 +51,8 @@ class SlackGateway:
     async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
         blocks = await self.statement_blocks(statement)
         response = await self._call(channel, "chat_postMessage", channel=channel.external_id,
-                                    text=statement.text, blocks=blocks, unfurl_links=False)
+                                    text=escape(statement.text), blocks=blocks,
+                                    unfurl_links=False)
         return PostRef(message_ref=str(response["ts"]))
 
     async def close_statement(self, channel: ChannelTarget, post: PostRef,
@@ -55,8 +61,8 @@ class SlackGateway:
 
     async def update_statement(self, channel_id: str, ts: str, statement: StatementView) -> None:
         blocks = await self.statement_blocks(statement)
-        await self._client.chat_update(channel=channel_id, ts=ts, text=statement.text,
-                                       blocks=blocks)
+        await self._client.chat_update(channel=channel_id, ts=ts,
+                                       text=escape(statement.text), blocks=blocks)
 
     async def post_digest(self, channel: ChannelTarget, digest: Document,
                           chart_png: bytes | None) -> None:
@@ -81,7 +87,7 @@ class SlackGateway:
         blocks: list[dict[str, object]] = [text_section(text)]
         if statement is not None:
             blocks = [text_section(text), *(await self.statement_blocks(statement))[1:]]
-        await self._call(dm, "chat_postMessage", channel=dm.external_id, text=text,
+        await self._call(dm, "chat_postMessage", channel=dm.external_id, text=escape(text),
                          blocks=blocks)
 
     async def _call(self, target: ChannelTarget, method: str,

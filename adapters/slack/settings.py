@@ -10,6 +10,8 @@ from pydantic import AfterValidator, Field
 
 from bot.settings.platform import ChannelSettings, IdentityShape, PlatformSettings
 
+SECTION_LIMIT = 3000  # characters of one section block's text
+
 
 def _user_id(value: str) -> str:
     if not re.fullmatch(r"[UW][A-Z0-9]{2,}", value):
@@ -53,3 +55,11 @@ class SlackSettings(PlatformSettings):
 
     def channel_list(self) -> Sequence[ChannelSettings]:
         return self.channels
+
+    def statement_problems(self, key: str, text: str) -> list[str]:
+        # The statement is one mrkdwn section, bold and escaped: *text* within 3,000.
+        shown = len(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")) + 2
+        if shown > SECTION_LIMIT:
+            return [f"text is {shown} characters in Slack's markup; a Slack section holds "
+                    f"at most {SECTION_LIMIT}"]
+        return []

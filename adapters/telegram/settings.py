@@ -9,6 +9,9 @@ from pydantic import Field
 
 from bot.settings.platform import ChannelSettings, IdentityShape, PlatformSettings
 
+CALLBACK_DATA_BYTES = 64  # an inline button's callback_data
+MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) of one message
+
 
 class TelegramChatSettings(ChannelSettings):
     id: int
@@ -53,6 +56,18 @@ class TelegramSettings(PlatformSettings):
 
     def channel_list(self) -> Sequence[ChannelSettings]:
         return self.chats
+
+    def statement_problems(self, key: str, text: str) -> list[str]:
+        # Button data "v:<key>:#<n>" must fit Telegram's 64 bytes (inbound.vote_data).
+        data = len(f"v:{key}:#9".encode())
+        problems = []
+        if data > CALLBACK_DATA_BYTES:
+            problems.append(f"key is {len(key.encode())} bytes; Telegram's answer buttons "
+                            f"carry at most {CALLBACK_DATA_BYTES - 5} bytes of key")
+        if len(text.encode("utf-16-le")) // 2 > MESSAGE_LIMIT - 200:  # room for the tally
+            problems.append(f"text is too long for one Telegram message (at most "
+                            f"{MESSAGE_LIMIT - 200} characters with the tally line)")
+        return problems
 
     def problems(self) -> list[str]:
         if self.enabled and self.delivery == "webhook" and not (self.webhook_url

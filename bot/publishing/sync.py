@@ -1,37 +1,17 @@
-"""Bring the database in line with the settings and the catalogue.
-
-Re-importing updates by key and never deletes: statements and positions stay; a changed
-text of a statement that already has answers is kept as a revision.
-"""
+"""Bring the database in line with the settings: the campaign, its scale, its channels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings.catalogue import Catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.models import (
     Campaign,
     Channel,
-    Position,
     ScaleOptionRow,
-    Statement,
-    StatementRevision,
-    Theme,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    added: int
-    updated: int
-    kept_revisions: int
-    unchanged: int
 
 
 async def sync_settings(db: Database, settings: Settings) -> None:
@@ -77,45 +57,3 @@ async def _upsert_channel(session: AsyncSession, campaign_id: str, platform: str
     else:
         channel.default_layer, channel.roles = default_layer, roles
         channel.answer_mode = answer_mode
-
-
-async def import_catalogue(db: Database, campaign_id: str, catalogue: Catalogue,
-                           *, now: datetime) -> ImportReport:
-    added = updated = kept = unchanged = 0
-    async with db.transaction() as session:
-        order = 0
-        for theme_pos, entry in enumerate(catalogue.themes):
-            theme = await session.scalar(select(Theme).where(
-                Theme.campaign_id == campaign_id, Theme.key == entry.key))
-            if theme is None:
-                theme = Theme(campaign_id=campaign_id, key=entry.key, title=entry.title,
-                              position=theme_pos)
-                session.add(theme)
-                await session.flush()
-            else:
-                theme.title, theme.position = entry.title, theme_pos
-            for item in entry.statements:
-                order += 1
-                statement = await session.scalar(select(Statement).where(
-                    Statement.campaign_id == campaign_id, Statement.key == item.key))
-                if statement is None:
-                    session.add(Statement(campaign_id=campaign_id, theme_id=theme.id,
-                                          key=item.key, text=item.text, text_version=1,
-                                          state="draft", position=order))
-                    added += 1
-                    continue
-                statement.theme_id, statement.position = theme.id, order
-                if statement.text == item.text:
-                    unchanged += 1
-                    continue
-                answered = await session.scalar(select(func.count()).select_from(Position)
-                                                .where(Position.statement_id == statement.id))
-                if answered:
-                    session.add(StatementRevision(statement_id=statement.id,
-                                                  text_version=statement.text_version,
-                                                  text=statement.text, replaced_at=now))
-                    kept += 1
-                statement.text = item.text
-                statement.text_version += 1
-                updated += 1
-    return ImportReport(added=added, updated=updated, kept_revisions=kept, unchanged=unchanged)

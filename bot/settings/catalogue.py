@@ -5,7 +5,14 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.settings.errors import ConfigError
 
@@ -17,6 +24,13 @@ class _Frozen(BaseModel):
 class StatementEntry(_Frozen):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
     text: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("the text is blank; write the statement, or remove the entry")
+        return text.strip()
 
 
 class ThemeEntry(_Frozen):

@@ -81,6 +81,11 @@ class PlatformSettings(FrozenSettings):
         """Platform-specific problems beyond the field types, each "key: what to do"."""
         return []
 
+    def statement_problems(self, key: str, text: str) -> list[str]:
+        """Why this platform could never post a statement with this key or text (its
+        message and button limits), each as "what is too long; the limit"."""
+        return []
+
     @model_validator(mode="after")
     def _channels_once(self) -> Self:
         ids = [channel.external_id() for channel in self.channel_list()]

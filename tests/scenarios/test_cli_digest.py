@@ -12,7 +12,8 @@ from typer.testing import CliRunner, Result
 
 from bot.domain import Identity
 from emulators.slack import SlackEmulator
-from positie.cli import app, settings_from
+from positie.cli import app
+from positie.commands.common import settings_from
 from positie.wiring import build_runtime
 from tests.factories import minimal_config_file, vote
 

@@ -169,3 +169,22 @@ async def test_post_exits_1_and_says_how_to_retry_when_a_channel_missed_it(
         assert_clear(output, "visie-rijk: posted to 1 channel(s)",
                      "run `positie post visie-rijk` again")
         assert len(emulator.messages("C0CIRCULAIR")) == 1
+
+
+async def test_importing_another_statements_file_is_refused_not_reverted_later(
+        tmp_path: Path) -> None:
+    other = tmp_path / "andere.toml"
+    other.write_text('[[themes]]\nkey = "t"\ntitle = "T"\n'
+                     '[[themes.statements]]\nkey = "een"\ntext = "Een stelling"\n',
+                     encoding="utf-8")
+    config = config_file(tmp_path)
+    code, output = await positie("statements", "import", str(other), "-c", str(config),
+                                 cwd=tmp_path)
+    assert code == 2
+    assert_clear(output, "campaign.statements_file is", "would be undone",
+                 "point campaign.statements_file at")
+    code, output = await positie("statements", "import", "-c", str(config), cwd=tmp_path)
+    assert code == 0, output
+    assert output.startswith("8 added"), output  # the refusal wrote nothing
+    code, output = await positie("statements", "import", "-c", str(config), cwd=tmp_path)
+    assert "0 added, 0 updated (0 earlier texts kept), 8 unchanged, 0 retired" in output

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from bot.domain import Identity
 from bot.service import CampaignService
 from bot.store.models import Participant
-from positie.cli import app, settings_from
+from positie.cli import app
+from positie.commands.common import settings_from
 from positie.wiring import build_runtime
 from tests.factories import minimal_config_file, vote
 from tests.slack_world import SlackWorld

@@ -197,3 +197,19 @@ async def test_answer_buttons_in_the_digest_record_but_leave_the_digest(
     assert await stored(world) == [("eens", "onbekend")]
     after = world.emulator.message("C0MIXED001", digest.ts)
     assert after is not None and after.blocks[0]["type"] == "header"
+
+
+async def test_statement_text_cannot_notify_the_channel(world: SlackWorld) -> None:
+    """Slack parses the top-level `text` (notification and fallback) as mrkdwn too."""
+    from bot.publishing.catalogue_import import import_catalogue
+    from bot.settings.catalogue import Catalogue
+
+    catalogue = Catalogue.model_validate({"themes": [{"key": "t", "title": "T", "statements": [
+        {"key": "gevaarlijk", "text": "<!channel> Afval & grondstof <https://x.nl|hier>"}]}]})
+    await import_catalogue(world.service.db, world.service.campaign_id, catalogue,
+                           now=world.service.clock.now())
+    await world.service.open("gevaarlijk")
+    posted = [c for c in world.emulator.calls_to("chat.postMessage")
+              if "Afval" in str(c.body.get("text"))]
+    assert posted and all(c.body["text"] == "&lt;!channel&gt; Afval &amp; grondstof "
+                          "&lt;https://x.nl|hier&gt;" for c in posted)

@@ -1,0 +1,1 @@
+"""The `positie` subcommands, one module per concern; `positie.cli` registers them."""

@@ -1,0 +1,103 @@
+"""The statements: importing the catalogue, opening and closing statements."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from positie.commands.common import (
+    DEFAULT_CONFIG,
+    ConfigOption,
+    fail,
+    run,
+    settings_from,
+    setup_logging,
+)
+
+
+def statements_import(
+    file: Annotated[Path | None, typer.Argument(
+        help="The statements file; default campaign.statements_file.")] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Import or update themes and statements (matched by key); statements no longer in the
+    file are retired, never deleted.
+
+    When the config names a campaign.statements_file, that file is the source of truth: it
+    is imported at every start, so only it can be imported here.
+    """
+    from bot.publishing.catalogue_import import import_catalogue
+    from bot.settings.catalogue import load_catalogue
+    from bot.settings.catalogue_limits import check_catalogue
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+    configured = settings.statements_path()
+    if file is None and configured is None:
+        fail("name the statements file (positie statements import FILE), or set "
+             "campaign.statements_file in the configuration")
+    if file is not None and configured is not None and file.resolve() != configured.resolve():
+        fail(f"campaign.statements_file is {configured}: positie imports that file at every "
+             f"start, so importing {file} would be undone by the next command. Put the "
+             f"statements in {configured}, or point campaign.statements_file at {file}, and "
+             "run `positie statements import` again")
+    path = file or configured
+    assert path is not None
+
+    async def work() -> None:
+        catalogue = load_catalogue(path)
+        check_catalogue(path, catalogue, settings.enabled_platforms())
+        runtime = await build_runtime(settings, with_adapters=False, import_statements=False)
+        try:
+            report = await import_catalogue(runtime.db, settings.campaign.id, catalogue,
+                                            now=datetime.now(UTC))
+        finally:
+            await runtime.close()
+        typer.echo(f"{report.added} added, {report.updated} updated "
+                   f"({report.kept_revisions} earlier texts kept), {report.unchanged} unchanged, "
+                   f"{report.retired} retired (no longer in the file), {report.restored} back")
+
+    run(work)
+
+def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Open a statement now and post it to the campaign's statement channels."""
+    from positie.wiring import build_runtime
+
+    setup_logging(False)
+    settings = settings_from(config)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings)
+        try:
+            report = await runtime.service.open(statement_id)
+        finally:
+            await runtime.close()
+        typer.echo(f"{statement_id}: posted to {report.posted} channel(s), "
+                   f"{report.pending} kept for retry, {report.unavailable} unavailable")
+        if report.pending or report.unavailable:
+            typer.echo(f"not every channel has it: the log above says why per channel; fix "
+                       f"that, then run `positie post {statement_id}` again to reach only "
+                       "those", err=True)
+            raise typer.Exit(1)
+
+    run(work)
+
+
+def close_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Close a statement for answers and mark its messages closed."""
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings)
+        try:
+            updated = await runtime.service.close(statement_id)
+        finally:
+            await runtime.close()
+        typer.echo(f"{statement_id}: closed; {updated} message(s) updated")
+
+    run(work)
