@@ -55,6 +55,12 @@ class ChatGateway(Protocol):
                               statement: StatementView) -> None:
         ...
 
+    async def reopen_statement(self, channel: ChannelTarget, post: PostRef,
+                               statement: StatementView) -> PostRef:
+        """Answer buttons back on a closed statement's message; returns where it now is
+        (a stopped native poll cannot be reopened: a new one replaces it)."""
+        ...
+
     async def post_digest(self, channel: ChannelTarget, digest: Document,
                           chart_png: bytes | None) -> None:
         ...

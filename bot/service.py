@@ -29,6 +29,7 @@ from bot.positions.record import Vote
 from bot.positions.tally import tally_line
 from bot.positions.writer import PositionWriter
 from bot.publishing.digest_delivery import DigestReport, post_digest
+from bot.publishing.lifecycle import check_close, check_open, posted_before, reopen_posts
 from bot.publishing.posts import PollPost, find_poll, statement_posted_at
 from bot.publishing.statements import (
     DeliveryReport,
@@ -100,14 +101,36 @@ class CampaignService:
             return list(keys)
 
     async def open(self, key: str) -> DeliveryReport:
-        view = replace(await self.statement_view(key), state=StatementState.OPEN)
-        return await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
-                                    key=key, view=view, now=self.clock.now())
+        """Open a draft, resend what is pending, or reopen a closed statement (its earlier
+        messages get their buttons back). Raises TransitionRefused for a retired one."""
+        current = await self.statement_view(key)
+        check_open(key, current.state)
+        view = replace(current, state=StatementState.OPEN)
+        earlier = (await posted_before(self.db, await self._statement_id(key))
+                   if current.state is StatementState.CLOSED else [])
+        report = await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
+                                      key=key, view=view, now=self.clock.now())
+        if earlier:
+            reopened = await reopen_posts(self.db, self.gateways, post_ids=earlier, view=view,
+                                          now=self.clock.now())
+            report = replace(report, reopened=reopened)
+        return report
 
     async def close(self, key: str) -> int:
-        view = replace(await self.statement_view(key), state=StatementState.CLOSED)
+        """Close for answers; refused for a statement that was never opened."""
+        current = await self.statement_view(key)
+        check_close(key, current.state)
+        view = replace(current, state=StatementState.CLOSED)
         return await close_statement(self.db, self.gateways, campaign_id=self.campaign_id,
                                      key=key, view=view, now=self.clock.now())
+
+    async def _statement_id(self, key: str) -> int:
+        async with self.db.sessions() as session:
+            found = await session.scalar(select(Statement.id).where(
+                Statement.campaign_id == self.campaign_id, Statement.key == key))
+        if found is None:
+            raise StatementNotFound(key)
+        return int(found)
 
     # -- positions and layers -----------------------------------------------------------
     async def aclose(self) -> None:

@@ -59,6 +59,11 @@ class SlackGateway:
                               statement: StatementView) -> None:
         await self.update_statement(channel.external_id, post.message_ref, statement)
 
+    async def reopen_statement(self, channel: ChannelTarget, post: PostRef,
+                               statement: StatementView) -> PostRef:
+        await self.update_statement(channel.external_id, post.message_ref, statement)
+        return post
+
     async def update_statement(self, channel_id: str, ts: str, statement: StatementView) -> None:
         blocks = await self.statement_blocks(statement)
         await self._client.chat_update(channel=channel_id, ts=ts,

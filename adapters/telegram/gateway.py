@@ -112,6 +112,14 @@ class TelegramGateway:
         else:
             await self.update_statement(chat_id, message_id, statement)
 
+    async def reopen_statement(self, channel: ChannelTarget, post: PostRef,
+                               statement: StatementView) -> PostRef:
+        chat_id = int(channel.external_id)
+        if post.poll_id is not None:  # Telegram cannot reopen a stopped poll: a new one
+            return await self._post_poll(chat_id, statement)
+        await self.update_statement(chat_id, int(post.message_ref), statement)
+        return post
+
     async def update_statement(self, chat_id: int, message_id: int,
                                statement: StatementView) -> None:
         """Re-render a button statement: a new tally, or closed (the keyboard goes away)."""

@@ -42,6 +42,7 @@ class DeliveryReport:
     posted: int
     pending: int
     unavailable: int
+    reopened: int = 0  # earlier messages that got their answer buttons back
 
 
 async def _statement(session: AsyncSession, campaign_id: str, key: str) -> Statement:
@@ -151,7 +152,9 @@ async def close_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
     """Close for answers and mark each post closed; returns the posts updated."""
     async with db.transaction() as session:
         statement = await _statement(session, campaign_id, key)
-        statement.state, statement.closed_at = "closed", now
+        if statement.state != StatementState.RETIRED:  # a retired one stays retired
+            statement.state = StatementState.CLOSED
+        statement.closed_at = now
         posts = (await session.execute(
             select(Post.message_ref, Post.poll_id, Channel.id, Channel.platform,
                    Channel.external_id, Channel.answer_mode)

@@ -75,7 +75,8 @@ def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> No
             report = await runtime.service.open(statement_id)
         finally:
             await runtime.close()
-        typer.echo(f"{statement_id}: posted to {report.posted} channel(s), "
+        reopened = f", reopened in {report.reopened}" if report.reopened else ""
+        typer.echo(f"{statement_id}: posted to {report.posted} channel(s){reopened}, "
                    f"{report.pending} kept for retry, {report.unavailable} unavailable")
         if report.pending or report.unavailable:
             typer.echo(f"not every channel has it: the log above says why per channel; fix "

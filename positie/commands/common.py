@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bot.publishing.lifecycle import TransitionRefused
 from bot.publishing.statements import StatementNotFound
 from bot.settings.config import Settings
 from bot.settings.errors import ConfigError
@@ -43,6 +44,8 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(work())  # type: ignore[arg-type]
     except ConfigError as exc:
+        fail(str(exc))
+    except TransitionRefused as exc:
         fail(str(exc))
     except StatementNotFound as exc:
         fail(f"no statement with key {exc.args[0]!r}; see the statements file for keys")

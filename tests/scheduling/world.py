@@ -46,6 +46,11 @@ class RecordingGateway:
                               statement: StatementView) -> None:
         self.closed.append((channel.external_id, statement.key))
 
+    async def reopen_statement(self, channel: ChannelTarget, post: PostRef,
+                               statement: StatementView) -> PostRef:
+        self.posts.append((channel.external_id, statement.key))
+        return post
+
     async def post_digest(self, channel: ChannelTarget, digest: Document,
                           chart_png: bytes | None) -> None:
         self.digests.append((channel.external_id, digest))

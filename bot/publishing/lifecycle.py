@@ -1,0 +1,82 @@
+"""A statement's lifecycle as an explicit state machine: which step is allowed from where.
+
+    draft ──open──► open ──close──► closed ──reopen (positie post)──► open
+      │                                  │
+      └──────── retired (left out of the catalogue; back when it returns) ◄──┘
+
+Each refused step says why and what to do instead. Reopening gives every message of the
+statement its answer buttons back; a native poll, once stopped, cannot be reopened, so the
+platform posts a new one in its place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from bot.domain import StatementState, StatementView
+from bot.ports import ChannelTarget, ChatGateway, PostRef
+from bot.store.db import Database
+from bot.store.models import Channel, Post
+
+log = logging.getLogger(__name__)
+
+NEVER_OPENED = (StatementState.DRAFT, StatementState.SCHEDULED)
+
+
+class TransitionRefused(Exception):
+    """The step is not allowed from the statement's state; the message says why."""
+
+
+def check_open(key: str, state: StatementState) -> None:
+    if state is StatementState.RETIRED:
+        raise TransitionRefused(
+            f"statement {key!r} is retired: it is no longer in the statements file. Add it "
+            "back there (and import) to open it again")
+
+
+def check_close(key: str, state: StatementState) -> None:
+    if state in NEVER_OPENED:
+        raise TransitionRefused(
+            f"statement {key!r} was never opened, so there is nothing to close; it stays a "
+            f"draft (open it with `positie post {key}`)")
+
+
+async def posted_before(db: Database, statement_id: int) -> list[int]:
+    async with db.sessions() as session:
+        return list(await session.scalars(select(Post.id).where(
+            Post.statement_id == statement_id, Post.status == "posted")))
+
+
+async def reopen_posts(db: Database, gateways: Mapping[str, ChatGateway], *,
+                       post_ids: list[int], view: StatementView, now: datetime) -> int:
+    """Give the statement's earlier messages their answer buttons back; returns how many."""
+    async with db.sessions() as session:
+        posts = (await session.execute(
+            select(Post.id, Post.message_ref, Post.poll_id, Channel.id.label("channel_id"),
+                   Channel.platform, Channel.external_id, Channel.answer_mode)
+            .join(Channel, Channel.id == Post.channel_id)
+            .where(Post.id.in_(post_ids), Channel.active.is_(True)))).all()
+    reopened = 0
+    for post in posts:
+        gateway = gateways.get(post.platform)
+        if gateway is None or post.message_ref is None:
+            continue
+        target = ChannelTarget(id=post.channel_id, external_id=post.external_id,
+                               answer_mode=post.answer_mode)
+        try:
+            ref = await gateway.reopen_statement(target, PostRef(post.message_ref,
+                                                                 post.poll_id), view)
+        except Exception as exc:  # answers are taken again regardless; say where it failed
+            log.warning("could not reopen statement %s in %s channel %s (%s); its message "
+                        "there still says closed", view.key, post.platform, post.external_id,
+                        exc)
+            continue
+        async with db.transaction() as session:
+            await session.execute(update(Post).where(Post.id == post.id).values(
+                message_ref=ref.message_ref, poll_id=ref.poll_id, posted_at=now))
+        reopened += 1
+    return reopened
