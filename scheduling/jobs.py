@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.cadence.digest_news import has_news
 from bot.cadence.job_runs import slot_key, unsent_digest_channels
 from bot.cadence.openings import OPEN_JOB, choose_next_statement, claim_due_closings
 from bot.cadence.reminders import send_reminders
@@ -86,6 +87,11 @@ async def post_scheduled_digest(service: CampaignService, *, now: datetime,
                                 slot: datetime) -> str:
     await close_due_statements(service, now=now)
     period = slot_key(slot)
+    if service.settings.schedule is not None and not service.settings.schedule.empty_digests \
+            and not await has_news(service.db, service.campaign_id):
+        log.info("digest %s skipped: nothing new since the last digest (set "
+                 "schedule.empty_digests = true to post it anyway)", period)
+        return "skipped: nothing new"
     draft = await service.digest_draft()
     report = await service.publish_draft(draft, period=period,
                                          chart_png=await service.chart_or_none(draft))

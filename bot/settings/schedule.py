@@ -138,6 +138,8 @@ class ScheduleSettings(BaseModel):
     quiet_hours: QuietHours | None = parse_quiet_hours("18:00-09:00")
     weekends: bool = False  # reminders on Saturday and Sunday
     misfire_grace: timedelta = timedelta(hours=6)
+    # False: a scheduled digest with nothing new since the last one is skipped (logged).
+    empty_digests: bool = False
 
     @field_validator("open", "remind", "digest", mode="before")
     @classmethod

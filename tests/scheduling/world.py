@@ -16,8 +16,10 @@ from tests.factories import person, settings, vote
 
 CHANNELS = ("C0AAA00001", "C0BBB00001")
 PNG = b"\x89PNG\r\n\x1a\n"  # what every chart file starts with
+# These tests are about when and how often jobs run, so digests go out even when empty
+# (tests/scheduling/test_empty_digest.py covers skipping them).
 SCHEDULE = {"open": "tue 10:00", "open_for": "7d", "remind": "thu 10:00",
-            "digest": "fri 15:00", "misfire_grace": "6h"}
+            "digest": "fri 15:00", "misfire_grace": "6h", "empty_digests": True}
 
 
 def scheduled_settings(db_url: str, **schedule: Any) -> Settings:
