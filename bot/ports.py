@@ -33,6 +33,16 @@ class PrivateTarget:
     private_chat_id: str | None = None  # Telegram: the chat where they started the bot
 
 
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of `positie doctor`: what was checked, whether it is fine, and the fix."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
 class ChannelUnavailable(Exception):
     """The platform says the bot cannot post here (removed, not invited, chat gone).
 
@@ -84,6 +94,10 @@ class PlatformAdapter(Protocol):
 
     async def check_credentials(self) -> None:
         """Raise ConfigError when the platform refuses the configured token."""
+        ...
+
+    async def diagnose(self) -> list[Check]:
+        """The token, then each configured channel: is the bot in it, may it post."""
         ...
 
     async def start(self) -> object:

@@ -17,6 +17,7 @@ app.add_typer(roster_app, name="roster")
 
 app.command("run")(running.run_command)
 app.command("demo")(running.demo_command)
+app.command("doctor")(running.doctor_command)
 db_app.command("upgrade")(running.db_upgrade)
 statements_app.command("import")(catalogue.statements_import)
 app.command("post")(catalogue.post_command)

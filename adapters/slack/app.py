@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.listening import listening_on
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
+from adapters.slack.diagnosis import diagnose
 from adapters.slack.endpoint import SlackEndpoint
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbound import (
@@ -29,6 +30,7 @@ from adapters.slack.settings import SlackSettings
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
+from bot.ports import Check
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
@@ -201,6 +203,9 @@ class SlackAdapter:
             log.warning("Slack auth.test failed (%s); going on, calls will be retried", error)
         except Exception as exc:  # unreachable for now: the calls that need Slack will say so
             log.warning("Slack auth.test failed (%s); going on, calls will be retried", exc)
+
+    async def diagnose(self) -> list[Check]:
+        return await diagnose(self.client, self.settings)
 
     async def start(self, *, host: str | None = None, port: int | None = None) -> int:
         """Serve on host:port (0 picks a free port); returns the port."""

@@ -30,6 +30,7 @@ from telegram.ext import (
 from adapters.listening import listening_on
 from adapters.telegram import replies as tg
 from adapters.telegram.commands import TelegramCommands
+from adapters.telegram.diagnosis import diagnose
 from adapters.telegram.gateway import TelegramGateway
 from adapters.telegram.inbound import (
     LAYER_PREFIX,
@@ -49,7 +50,7 @@ from adapters.telegram.outbound import (
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
 from bot.domain import Identity, StatementState
-from bot.ports import ChannelUnavailable
+from bot.ports import ChannelUnavailable, Check
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.publishing.posts import PollPost
@@ -251,6 +252,9 @@ class TelegramAdapter:
         except InvalidToken as exc:
             raise ConfigError("telegram.bot_token: Telegram does not know this token; copy it "
                               "again from @BotFather (or POSITIE_TELEGRAM_BOT_TOKEN)") from exc
+
+    async def diagnose(self) -> list[Check]:
+        return await diagnose(self.application.bot, self.settings)
 
     async def start(self) -> None:
         app = self.application

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from bot.store.db import Database
@@ -29,3 +31,18 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
     async with database.engine.begin() as connection:
         await connection.run_sync(run)
+
+
+async def pending_revisions(database: Database) -> list[str]:
+    """Migrations not yet applied to this database (all of them for an empty one), without
+    applying any: what `positie doctor` reports and `positie db upgrade` would do."""
+    script = ScriptDirectory.from_config(alembic_config(database.url))
+
+    def current(connection: Connection) -> tuple[str, ...]:
+        return tuple(MigrationContext.configure(connection).get_current_heads())
+
+    async with database.engine.connect() as connection:
+        applied = await connection.run_sync(current)
+    lower = applied[0] if len(applied) == 1 else "base"
+    return [r.revision for r in script.iterate_revisions("heads", lower)
+            if r.revision not in applied]

@@ -8,6 +8,7 @@ client libraries and bots match on these texts.
 from __future__ import annotations
 
 CHAT_NOT_FOUND = "Bad Request: chat not found"
+USER_NOT_FOUND = "Bad Request: user not found"
 MESSAGE_TOO_LONG = "Bad Request: message is too long"
 CAPTION_TOO_LONG = "Bad Request: message caption is too long"
 TEXT_EMPTY = "Bad Request: message text is empty"

@@ -18,7 +18,14 @@ from typing import Any
 
 from aiohttp import web
 
-from emulators.telegram import delivery, errors, methods_bot, methods_messages, methods_polls
+from emulators.telegram import (
+    delivery,
+    errors,
+    methods_bot,
+    methods_chats,
+    methods_messages,
+    methods_polls,
+)
 from emulators.telegram.delivery import WebhookDelivery, WebhookPusher
 from emulators.telegram.errors import ApiError, too_many_requests
 from emulators.telegram.method_support import Handler
@@ -34,6 +41,7 @@ DEFAULT_TOKEN = "7000000001:AAEmulatedTokenForPositieTests_0000"
 _TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _HANDLERS: dict[str, Handler] = {
     **methods_bot.HANDLERS,
+    **methods_chats.HANDLERS,
     **methods_messages.HANDLERS,
     **methods_polls.HANDLERS,
     **delivery.HANDLERS,

@@ -56,3 +56,25 @@ def db_upgrade(config: ConfigOption = DEFAULT_CONFIG) -> None:
 
     run(work)
     typer.echo("database is up to date")
+
+
+def doctor_command(config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Check config, database, statements, each platform's token and channels, schedule.
+
+    One line per check with the fix; changes nothing. Exit code 1 when anything failed.
+    """
+    from positie.doctor import checks
+
+    async def work() -> int:
+        failed = 0
+        async for check in checks(config):
+            mark = "ok  " if check.ok else "FAIL"
+            typer.echo(f"{mark} {check.name}: {check.detail}")
+            if check.fix:
+                typer.echo(f"     fix: {check.fix}")
+            failed += not check.ok
+        typer.echo("ready to run" if not failed else f"{failed} check(s) failed")
+        return failed
+
+    if run(work):
+        raise typer.Exit(1)
