@@ -9,13 +9,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.audit.trail import SELF
+from bot.audit.trail import record as audit_record
 from bot.cadence.pause import is_paused, set_paused
 from bot.cadence.reminders import set_reminders
+from bot.cadence.status import CampaignStatus, campaign_status
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
 from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
+from bot.insight.export import aggregates_csv
 from bot.insight.momentum import compute_momentum, save_snapshot
 from bot.insight.privacy import tally_visible
 from bot.labels import layer_label, option_label
@@ -178,9 +182,21 @@ class CampaignService:
     async def erasure_preview(self, who: Identity) -> Erasure:
         return await positions_held(self.db, who)
 
-    async def forget(self, who: Identity) -> Erasure:
-        """Erase everything positie holds about this person (they asked, or an admin did)."""
-        return await forget(self.db, who)
+    async def forget(self, who: Identity, *, actor: str = SELF, via: str | None = None
+                     ) -> Erasure:
+        """Erase everything positie holds about this person (they asked, or an admin did),
+        and say so in the audit trail (without their id)."""
+        erasure = await forget(self.db, who)
+        outcome = (f"erased {erasure.positions} position(s) and the person's layer"
+                   if erasure.known else "nothing held")
+        await self.audit(via=via or who.platform, actor=actor, action="forget",
+                         target=f"a {who.platform} participant", outcome=outcome)
+        return erasure
+
+    async def audit(self, *, via: str, actor: str, action: str, target: str = "",
+                    outcome: str) -> None:
+        await audit_record(self.db, self.campaign_id, at=self.clock.now(), via=via,
+                           actor=actor, action=action, target=target, outcome=outcome)
 
     # -- digest -------------------------------------------------------------------------
     async def digest(self, language: str | None = None) -> Document:
@@ -253,6 +269,16 @@ class CampaignService:
 
     async def forget_private_chat(self, who: Identity) -> None:
         await forget_private_chat(self.db, who)
+
+    # -- for the krachtteam ------------------------------------------------------------------
+    async def export_csv(self) -> str:
+        """The aggregates per statement × layer as CSV, cells under the threshold hidden."""
+        aggregate = await aggregate_campaign(self.db, self.campaign_id)
+        return aggregates_csv(aggregate, self.scale, self.settings.campaign.layer_keys,
+                              self.settings.campaign.privacy_threshold)
+
+    async def status(self) -> CampaignStatus:
+        return await campaign_status(self.db, self.campaign_id)
 
     # -- reminders and pausing ------------------------------------------------------------
     async def set_reminders(self, who: Identity, on: bool) -> None:

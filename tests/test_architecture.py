@@ -15,12 +15,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.settings",),
     ("bot.labels", "bot.ports"),
     ("bot.store",),
-    ("bot.people",),
+    ("bot.people", "bot.audit"),
     ("bot.positions",),
     ("bot.publishing",),
     ("bot.insight",),
     ("bot.cadence",),
     ("bot.service",),
+    ("bot.admin",),
 )
 TOP_LEVEL = {"__init__", "domain", "document", "clock", "labels", "ports", "service"}
 

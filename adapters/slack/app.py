@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from adapters.listening import listening_on
+from adapters.slack.admin import SlackAdmin
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
 from adapters.slack.diagnosis import diagnose
@@ -27,7 +28,8 @@ from adapters.slack.inbound import (
     vote_of,
 )
 from adapters.slack.settings import SlackSettings
-from bot.cadence.pause import admins_only, pause_reply
+from bot.admin.actions import AdminActions, admin_action
+from bot.admin.texts import admin_help
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
 from bot.ports import Check
@@ -61,6 +63,8 @@ class SlackAdapter:
         self.app.action(re.compile(rf"^{re.escape(VOTE_ACTION)}\."))(self._on_vote)
         self.app.action(re.compile(rf"^{re.escape(LAYER_ACTION)}\."))(self._on_layer)
         self.app.command("/positie")(self._on_command)
+        self._admin = SlackAdmin(actions=AdminActions(service=service), client=self.client,
+                                 admins=settings.admins)
         self._tally = Coalescer(interval=settings.tally_interval_seconds,
                                 action=self._refresh_tally)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -100,15 +104,19 @@ class SlackAdapter:
         elif word in ("stop", "start"):
             await self.service.set_reminders(identity_of(command), on=word == "start")
             await ack(text=reminders_reply(word == "start", texts))
-        elif word in ("pauze", "pause", "hervat", "resume"):
-            await ack(text=await self._pause(command, word in ("pauze", "pause")))
+        elif (action := admin_action(word)) is not None:
+            await ack()  # within Slack's 3 s; the outcome follows through the response_url
+            argument = " ".join(command_words(command.get("text", ""))[1:2])
+            self._background(self._admin.run(command, action, argument, texts, self._respond))
         elif word in ("vergeet", "forget"):
             await ack(text=await self._forget(command, word))
         else:
             await ack(text=replies.help_text(texts, texts.gettext(
                 "/positie laag (your layer of government) · /positie mijn (your own "
                 "positions) · /positie stop or start (private reminders) · /positie vergeet "
-                "(erase what positie holds about you) · /positie help")))
+                "(erase what positie holds about you) · /positie help"))
+                + ("\n" + admin_help(texts) if identity_of(command).user_id
+                   in self.settings.admins else ""))
 
     async def _forget(self, command: dict[str, Any], word: str) -> str:
         """Two steps: the question says what goes; "/positie vergeet ja" erases it."""
@@ -118,13 +126,6 @@ class SlackAdapter:
             return replies.forgotten(await self.service.forget(who), texts)
         return replies.forget_question(await self.service.erasure_preview(who),
                                        f"/positie {word} {confirm}", texts)
-
-    async def _pause(self, command: dict[str, Any], paused: bool) -> str:
-        """Pause or resume the schedule: admins listed in slack.admins only."""
-        texts = self.service.texts()
-        if identity_of(command).user_id not in self.settings.admins:
-            return admins_only(texts)
-        return pause_reply(paused, await self.service.set_paused(paused), texts)
 
     # -- background work --------------------------------------------------------------
     async def _confirm(self, response_url: str | None, vote: Vote,

@@ -2,8 +2,9 @@
 
 Everyone: /laag (/layer), /mijnposities, /stellingen, /help, /start, /stop, /vergeet
 (/forget: erase what positie holds about you, answered privately).
-The krachtteam (telegram.admins, by user id): /post ID, /sluit ID, /digest. Anyone else
-gets a polite refusal and nothing happens.
+The krachtteam (telegram.admins, by user id): /post, /sluit, /heropen KEY, /digest,
+/export (sent privately), /pauze, /hervat, /status, and their English names (bot.admin).
+Anyone else gets a polite refusal, nothing happens, and the attempt is audited.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from adapters.telegram.gateway import TelegramGateway
 from adapters.telegram.inbound import command_argument, identity_of
 from adapters.telegram.outbound import layer_keyboard
 from adapters.telegram.settings import TelegramSettings
+from bot.admin.actions import WORDS, AdminActions, AdminReply
+from bot.admin.texts import admin_help
 from bot.cadence.reminders import reminders_reply
+from bot.domain import Identity
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
-from bot.publishing.statements import StatementNotFound
 from bot.service import CampaignService
 from bot.texts import Texts
 
@@ -45,6 +48,7 @@ class TelegramCommands:
         self.gateway = gateway
         self.settings = settings
         self._speaker = speaker
+        self._actions = AdminActions(service=service)
 
     def handlers(self) -> list[tuple[tuple[str, ...], Callback]]:
         return [
@@ -55,9 +59,7 @@ class TelegramCommands:
             (("start",), self.start),
             (("stop",), self.stop),
             (("vergeet", "forget"), self.forget),
-            (("post",), self.admin(self.post)),
-            (("sluit",), self.admin(self.close)),
-            (("digest",), self.admin(self.digest)),
+            *((words, self.admin(action)) for action, words in WORDS.items()),
         ]
 
     # -- everyone -----------------------------------------------------------------------
@@ -99,7 +101,7 @@ class TelegramCommands:
         texts = self._texts(update)
         text = replies.help_text(texts, tg.command_list(texts))
         if self._is_admin(update):
-            text += "\n" + tg.admin_command_list(texts)
+            text += "\n" + admin_help(texts, prefix="/")
         await self._say(update, text)
 
     async def start(self, update: Update, context: Context) -> None:
@@ -148,48 +150,36 @@ class TelegramCommands:
             await self.service.erasure_preview(who), f"{command} {confirm}", texts))
 
     # -- the krachtteam -----------------------------------------------------------------
-    def admin(self, command: Callback) -> Callback:
-        async def guarded(update: Update, context: Context) -> None:
-            if not self._is_admin(update):
-                await self._say(update, tg.admins_only(self._texts(update)))
+    def admin(self, action: str) -> Callback:
+        """An admin command for telegram.admins; anyone else is refused (and audited)."""
+        async def command(update: Update, context: Context) -> None:
+            user = update.effective_user
+            if user is None:
                 return
-            await command(update, context)
+            who, texts = identity_of(user), self._texts(update)
+            if not self._is_admin(update):
+                await self._say(update, (await self._actions.refuse(who, action, texts)).text)
+                return
+            reply = await self._actions.handle(who, action, self._argument(update), texts)
+            if reply.attachment is not None:
+                await self._send_privately(update, who, reply, texts)
+            else:
+                await self._say(update, reply.text)
 
-        return guarded
+        return command
 
-    async def post(self, update: Update, context: Context) -> None:
-        texts = self._texts(update)
-        key = self._argument(update)
-        if not key:
-            await self._say(update, tg.usage("/post", texts))
+    async def _send_privately(self, update: Update, who: Identity, reply: AdminReply,
+                              texts: Texts) -> None:
+        """An export goes to the admin's private chat, never into the group."""
+        assert reply.attachment is not None
+        private = await self.service.private_chat(who)
+        if private is None:
+            bot = update.get_bot().username
+            await self._say(update, tg.start_privately(texts, bot, "/export"))
             return
-        try:
-            report = await self.service.open(key)
-        except StatementNotFound:
-            await self._say(update, tg.unknown_statement(key, texts))
-            return
-        await self._say(update, tg.posted(key, report, texts))
-
-    async def close(self, update: Update, context: Context) -> None:
-        texts = self._texts(update)
-        key = self._argument(update)
-        if not key:
-            await self._say(update, tg.usage("/sluit", texts))
-            return
-        try:
-            updated = await self.service.close(key)
-        except StatementNotFound:
-            await self._say(update, tg.unknown_statement(key, texts))
-            return
-        await self._say(update, tg.closed(key, updated, texts))
-
-    async def digest(self, update: Update, context: Context) -> None:
-        draft = await self.service.digest_draft()
-        period = "manual-" + self.service.clock.now().strftime("%Y%m%dT%H%M%S")
-        report = await self.service.publish_draft(
-            draft, period=period, chart_png=await self.service.chart_or_none(draft))
-        await self._say(update, tg.digest_posted(report.posted, report.already_posted,
-                                                 report.failed, self._texts(update)))
+        await self.gateway.send_file(int(private), reply.attachment.filename,
+                                     reply.attachment.content, caption=reply.attachment.title)
+        await self._say(update, reply.text)
 
     # -- helpers ------------------------------------------------------------------------
     def _is_admin(self, update: Update) -> bool:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
@@ -155,6 +155,12 @@ class TelegramGateway:
         """A plain-text message (no parse mode, so nothing needs escaping)."""
         return await self._call(self._bot.send_message, chat_id=chat_id, text=text,
                                 link_preview_options=NO_PREVIEW, **kwargs)
+
+    async def send_file(self, chat_id: int, filename: str, content: bytes, *,
+                        caption: str) -> Message:
+        return await self._call(self._bot.send_document, chat_id=chat_id,
+                                document=InputFile(content, filename=filename),
+                                caption=shorten(caption, MAX_CAPTION))
 
     # -- calls ----------------------------------------------------------------------------
     async def _send(self, chat_id: int, message: OutgoingMessage) -> Message:

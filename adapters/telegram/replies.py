@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from telegram import BotCommand
 
-from bot.publishing.statements import DeliveryReport
 from bot.texts import Texts
 
 
@@ -34,11 +33,6 @@ def poll_votes_stay(texts: Texts) -> str:
                          "you retract it there.")
 
 
-def admin_command_list(texts: Texts) -> str:
-    return texts.gettext("For the krachtteam: /post ID (open a statement) · /sluit ID "
-                         "(close it) · /digest (post the digest now)")
-
-
 def group_layer_question(texts: Texts) -> str:
     return texts.gettext(
         "Not everyone who answered here has said which layer of government they work for. "
@@ -59,36 +53,5 @@ def open_statements(items: list[tuple[str, str]], texts: Texts) -> str:
     return "\n".join(lines)
 
 
-def admins_only(texts: Texts) -> str:
-    return texts.gettext("Sorry, only the campaign's admins (krachtteam) can do that. "
-                         "Nothing has changed.")
-
-
-def usage(command: str, texts: Texts) -> str:
-    return texts.gettext("Use: {command} STATEMENT-ID (see /stellingen and the statements "
-                         "file for the ids).", command=command)
-
-
-def unknown_statement(key: str, texts: Texts) -> str:
-    return texts.gettext("There is no statement with id “{key}”.", key=key)
-
-
 def unknown_layer(texts: Texts) -> str:
     return texts.gettext("That layer is unknown; nothing has changed.")
-
-
-def posted(key: str, report: DeliveryReport, texts: Texts) -> str:
-    return texts.gettext("Statement {key} is open: posted in {posted}, kept for retry "
-                         "{pending}, unreachable {unavailable}.", key=key,
-                         posted=report.posted, pending=report.pending,
-                         unavailable=report.unavailable)
-
-
-def closed(key: str, updated: int, texts: Texts) -> str:
-    return texts.gettext("Statement {key} is closed; {updated} message(s) updated.", key=key,
-                         updated=updated)
-
-
-def digest_posted(posted_to: int, already: int, failed: int, texts: Texts) -> str:
-    return texts.gettext("Digest posted in {posted} chat(s) and channel(s); failed: {failed}.",
-                         posted=posted_to + already, failed=failed)

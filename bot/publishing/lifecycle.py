@@ -28,21 +28,32 @@ NEVER_OPENED = (StatementState.DRAFT, StatementState.SCHEDULED)
 
 
 class TransitionRefused(Exception):
-    """The step is not allowed from the statement's state; the message says why."""
+    """The step is not allowed from the statement's state; the message says why (in
+    English, for the CLI); `reason` names the case for translated replies in chat."""
+
+    def __init__(self, key: str, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.reason = key, reason
 
 
 def check_open(key: str, state: StatementState) -> None:
     if state is StatementState.RETIRED:
         raise TransitionRefused(
-            f"statement {key!r} is retired: it is no longer in the statements file. Add it "
-            "back there (and import) to open it again")
+            key, "retired", f"statement {key!r} is retired: it is no longer in the statements "
+            "file. Add it back there (and import) to open it again")
 
 
 def check_close(key: str, state: StatementState) -> None:
     if state in NEVER_OPENED:
         raise TransitionRefused(
-            f"statement {key!r} was never opened, so there is nothing to close; it stays a "
-            f"draft (open it with `positie post {key}`)")
+            key, "never_opened", f"statement {key!r} was never opened, so there is nothing to "
+            f"close; it stays a draft (open it with `positie post {key}`)")
+
+
+def check_reopen(key: str, state: StatementState) -> None:
+    if state is not StatementState.CLOSED:
+        raise TransitionRefused(key, "not_closed", f"statement {key!r} is not closed "
+                                f"({state}); only a closed statement can be reopened")
 
 
 async def posted_before(db: Database, statement_id: int) -> list[int]:

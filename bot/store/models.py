@@ -240,3 +240,19 @@ class LayerQuestion(Base):
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """An admin action or an erasure: who, through what, what, when, and how it ended.
+    Never an answer; for an erasure never the erased person's id."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_campaign_at", "campaign_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    via: Mapped[str] = mapped_column(String(16))  # a platform's name, or "cli"
+    actor: Mapped[str] = mapped_column(String(128))  # an admin's user id, "cli", "self"
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(128), default="")
+    outcome: Mapped[str] = mapped_column(String(200))

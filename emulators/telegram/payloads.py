@@ -17,6 +17,7 @@ from telegram import (
     ChatMemberBanned,
     ChatMemberMember,
     ChatMemberUpdated,
+    Document,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -139,10 +140,20 @@ def message(state: EmulatorState, stored: StoredMessage) -> Message:
         caption=stored.caption,
         caption_entities=_entities(stored.caption_entities),
         photo=photo_sizes(file) if file else None,
+        document=_document(state, stored.document_file_id),
         poll=poll(state.polls[stored.poll_id]) if stored.poll_id else None,
         reply_markup=inline,
         edit_date=_timestamp(stored.edit_date) if stored.edit_date else None,
     )
+
+
+def _document(state: EmulatorState, file_id: str | None) -> Document | None:
+    file = state.files.get(file_id) if file_id else None
+    if file is None:
+        return None
+    return Document(file_id=file.file_id, file_unique_id=file.file_unique_id,
+                    file_name=file.filename, mime_type=file.content_type,
+                    file_size=len(file.data))
 
 
 def message_dict(state: EmulatorState, stored: StoredMessage) -> JsonDict:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.audit.trail import CLI
 from positie.commands.common import (
     DEFAULT_CONFIG,
     ConfigOption,
+    fail,
     run,
     settings_from,
 )
@@ -26,6 +29,9 @@ def _set_paused(config: Path, paused: bool) -> None:
         runtime = await build_runtime(settings, with_adapters=False)
         try:
             changed = await runtime.service.set_paused(paused)
+            await runtime.service.audit(via=CLI, actor=CLI, action="pause" if paused
+                                        else "resume",
+                                        outcome="done" if changed else "already so")
             return pause_reply(paused, changed, runtime.service.texts())
         finally:
             await runtime.close()
@@ -66,3 +72,41 @@ def schedule_command(
             m.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M") for m in moments))
     typer.echo(f"statements stay open {format_duration(schedule.open_for)}; catch-up window "
                f"{format_duration(schedule.misfire_grace)}; times in {timezone}")
+
+
+def audit_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    since: Annotated[str | None, typer.Option(
+        help="Only from this day or moment on (ISO 8601, e.g. 2026-12-01 or "
+             "2026-12-01T09:00), in campaign.timezone.")] = None,
+) -> None:
+    """The audit trail: every admin action and erasure, from chat or this command line."""
+    from bot.audit.trail import entries
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+    zone = ZoneInfo(settings.campaign.timezone)
+    start = None
+    if since is not None:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError:
+            fail(f"--since {since!r} is not a date or moment; write e.g. 2026-12-01 or "
+                 "2026-12-01T09:00")
+            return
+        start = start if start.tzinfo else start.replace(tzinfo=zone)
+
+    async def work() -> None:
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            found = await entries(runtime.db, settings.campaign.id, since=start)
+        finally:
+            await runtime.close()
+        if not found:
+            typer.echo("no audit entries" + (f" since {since}" if since else ""))
+        for e in found:
+            when = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+            target = f" {e.target}" if e.target else ""
+            typer.echo(f"{when}  {e.via:<9} {e.actor:<14} {e.action}{target}: {e.outcome}")
+
+    run(work)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from bot.audit.trail import CLI
 from positie.commands.common import (
     DEFAULT_CONFIG,
     ConfigOption,
@@ -54,6 +55,10 @@ def statements_import(
         try:
             report = await import_catalogue(runtime.db, settings.campaign.id, catalogue,
                                             now=datetime.now(UTC))
+            await runtime.service.audit(
+                via=CLI, actor=CLI, action="statements import", target=path.name,
+                outcome=f"{report.added} added, {report.updated} updated, {report.retired} "
+                        f"retired, {report.restored} back")
         finally:
             await runtime.close()
         typer.echo(f"{report.added} added, {report.updated} updated "
@@ -73,6 +78,10 @@ def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> No
         runtime = await build_runtime(settings)
         try:
             report = await runtime.service.open(statement_id)
+            await runtime.service.audit(
+                via=CLI, actor=CLI, action="post", target=statement_id,
+                outcome=f"posted {report.posted}, reopened {report.reopened}, kept "
+                        f"{report.pending + report.unavailable}")
         finally:
             await runtime.close()
         reopened = f", reopened in {report.reopened}" if report.reopened else ""
@@ -97,6 +106,8 @@ def close_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> N
         runtime = await build_runtime(settings)
         try:
             updated = await runtime.service.close(statement_id)
+            await runtime.service.audit(via=CLI, actor=CLI, action="close",
+                                        target=statement_id, outcome=f"{updated} updated")
         finally:
             await runtime.close()
         typer.echo(f"{statement_id}: closed; {updated} message(s) updated")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from bot.audit.trail import CLI
 from positie.commands.common import (
     DEFAULT_CONFIG,
     ConfigOption,
@@ -29,6 +30,9 @@ def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
         runtime = await build_runtime(settings, with_adapters=False)
         try:
             report = await import_roster(runtime.db, entries, now=datetime.now(UTC))
+            await runtime.service.audit(
+                via=CLI, actor=CLI, action="roster import", target=file.name,
+                outcome=f"{report.applied} set, {report.kept_declared} kept")
         finally:
             await runtime.close()
         typer.echo(f"{report.applied} layer(s) set from the roster; {report.kept_declared} "
@@ -64,7 +68,8 @@ def forget_command(
     async def work() -> None:
         runtime = await build_runtime(settings, with_adapters=False)
         try:
-            erasure = await runtime.service.forget(Identity(platform, workspace, user_id))
+            erasure = await runtime.service.forget(Identity(platform, workspace, user_id),
+                                                   actor=CLI, via=CLI)
         finally:
             await runtime.close()
         if not erasure.known:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from bot.audit.trail import CLI
 from bot.settings.errors import ConfigError
 from positie.commands.common import (
     DEFAULT_CONFIG,
@@ -60,6 +61,9 @@ def digest_command(
             report = await runtime.service.publish_draft(
                 draft, period=name,
                 chart_png=chart or await runtime.service.chart_or_none(draft, language))
+            await runtime.service.audit(via=CLI, actor=CLI, action="digest", target=name,
+                                        outcome=f"posted {report.posted}, failed "
+                                                f"{report.failed}")
             typer.echo(f"digest {name} posted to {report.posted} channel(s); "
                        f"{report.already_posted} had it already; {report.failed} failed")
             if report.failed:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.admin.actions import admin_action
 from bot.service import CampaignService
 from bot.store.models import Position, Statement
 from scheduling import send_due_reminders
@@ -29,9 +30,17 @@ async def world(service: CampaignService, db_url: str) -> AsyncIterator[SlackWor
 
 
 async def command(world: SlackWorld, user: str, text: str) -> str:
+    """The answer to a command: the ack's text, or for an admin command (acknowledged at
+    once, done in the background) the ephemeral reply through the response_url."""
+    await world.settle()  # earlier replies (a vote's confirmation) are in before we count
+    before = len(world.replies_to(user))
     response = await world.users.slash_command(user, "C0MIXED001", "/positie", text)
     assert response.status == 200
-    return response.body  # bolt answers an ack with only text as plain text
+    if admin_action(text.split()[0]) is None:
+        return response.body  # bolt answers an ack with only text as plain text
+    await world.settle()
+    [reply] = world.replies_to(user)[before:]
+    return reply
 
 
 async def test_a_reminder_dm_carries_buttons_that_record_the_position(
