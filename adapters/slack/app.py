@@ -40,6 +40,9 @@ from bot.service import CampaignService
 from bot.settings.errors import ConfigError
 
 log = logging.getLogger(__name__)
+# The words the help shows per language; both languages' words work everywhere.
+HELP_WORDS = {"nl": {"layer": "laag", "mine": "mijn", "forget": "vergeet"},
+              "en": {"layer": "layer", "mine": "mine", "forget": "forget"}}
 # auth.test errors that mean the token itself is wrong: nothing works until it is replaced.
 TOKEN_REFUSED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                  "token_expired", "no_permission", "missing_scope"}
@@ -111,10 +114,11 @@ class SlackAdapter:
         elif word in ("vergeet", "forget"):
             await ack(text=await self._forget(command, word))
         else:
+            words = HELP_WORDS["en" if texts.language == "en" else "nl"]
             await ack(text=replies.help_text(texts, texts.gettext(
-                "/positie laag (your layer of government) · /positie mijn (your own "
-                "positions) · /positie stop or start (private reminders) · /positie vergeet "
-                "(erase what positie holds about you) · /positie help"))
+                "/positie {layer} (your layer of government) · /positie {mine} (your own "
+                "positions) · /positie stop or start (private reminders) · /positie {forget} "
+                "(erase what positie holds about you) · /positie help", **words))
                 + ("\n" + admin_help(texts) if identity_of(command).user_id
                    in self.settings.admins else ""))
 

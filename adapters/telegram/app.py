@@ -285,11 +285,8 @@ class TelegramAdapter:
     async def _register_commands(self) -> None:
         bot = self.application.bot
         try:
-            await bot.set_my_commands(tg.bot_commands(catalogue("nl"), layer_command="laag",
-                                                   forget_command="vergeet"))
-            await bot.set_my_commands(tg.bot_commands(catalogue("en"), layer_command="layer",
-                                                   forget_command="forget"),
-                                      language_code="en")
+            await bot.set_my_commands(tg.bot_commands(catalogue("nl")))
+            await bot.set_my_commands(tg.bot_commands(catalogue("en")), language_code="en")
         except TelegramError as exc:  # the menu is a convenience; the commands work anyway
             log.warning("could not register the Telegram command menu: %s", exc.message)
 

@@ -53,8 +53,8 @@ class TelegramCommands:
     def handlers(self) -> list[tuple[tuple[str, ...], Callback]]:
         return [
             (("laag", "layer"), self.layer),
-            (("mijnposities",), self.own_positions),
-            (("stellingen",), self.open_statements),
+            (("mijnposities", "mypositions"), self.own_positions),
+            (("stellingen", "statements"), self.open_statements),
             (("help",), self.help),
             (("start",), self.start),
             (("stop",), self.stop),
@@ -88,8 +88,9 @@ class TelegramCommands:
                 return
             except ChannelUnavailable:  # blocked the bot since
                 await self.service.forget_private_chat(who)
-        await self._say(update, tg.start_privately(self._texts(update), context.bot.username,
-                                                   "/mijnposities"))
+        texts = self._texts(update)
+        await self._say(update, tg.start_privately(texts, context.bot.username,
+                                                   "/" + tg.command_name("mine", texts)))
 
     async def open_statements(self, update: Update, context: Context) -> None:
         views = [await self.service.statement_view(key)

@@ -7,25 +7,37 @@ from telegram import BotCommand
 
 from bot.texts import Texts
 
+# Command names per language: the Dutch ones are the default, the English ones work too
+# and are what English menus and help show.
+NAMES = {
+    "nl": {"layer": "laag", "mine": "mijnposities", "open": "stellingen", "forget": "vergeet"},
+    "en": {"layer": "layer", "mine": "mypositions", "open": "statements", "forget": "forget"},
+}
 
-def bot_commands(texts: Texts, *, layer_command: str,
-                 forget_command: str) -> list[BotCommand]:
+
+def command_name(what: str, texts: Texts) -> str:
+    return NAMES.get(texts.language, NAMES["nl"])[what]
+
+
+def bot_commands(texts: Texts) -> list[BotCommand]:
     """The command menu in the language of `texts`; descriptions of 3–256 characters."""
     return [
-        BotCommand(layer_command, texts.gettext("Your layer of government")),
-        BotCommand("mijnposities", texts.gettext("Your own positions (privately)")),
-        BotCommand("stellingen", texts.gettext("The open statements")),
+        BotCommand(command_name("layer", texts), texts.gettext("Your layer of government")),
+        BotCommand(command_name("mine", texts), texts.gettext("Your own positions (privately)")),
+        BotCommand(command_name("open", texts), texts.gettext("The open statements")),
         BotCommand("stop", texts.gettext("No more private reminders (/start: on again)")),
-        BotCommand(forget_command, texts.gettext("Erase what positie holds about you")),
+        BotCommand(command_name("forget", texts),
+                   texts.gettext("Erase what positie holds about you")),
         BotCommand("help", texts.gettext("How positie works")),
     ]
 
 
 def command_list(texts: Texts) -> str:
     return texts.gettext(
-        "/laag (your layer of government) · /mijnposities (your own positions, privately) · "
-        "/stellingen (open statements) · /stop or /start (private reminders) · /vergeet "
-        "(erase what positie holds about you) · /help")
+        "/{layer} (your layer of government) · /{mine} (your own positions, privately) · "
+        "/{open} (open statements) · /stop or /start (private reminders) · /{forget} "
+        "(erase what positie holds about you) · /help",
+        **{what: command_name(what, texts) for what in ("layer", "mine", "open", "forget")})
 
 
 def poll_votes_stay(texts: Texts) -> str:

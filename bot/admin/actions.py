@@ -93,25 +93,34 @@ class AdminActions:
             if action == "reopen":
                 check_reopen(key, (await service.statement_view(key)).state)
             report = await service.open(key)
-            text = texts.gettext(
-                "{key}: posted to {posted} channel(s), reopened in {reopened}, {pending} kept "
-                "for retry.", key=key, posted=report.posted, reopened=report.reopened,
-                pending=report.pending + report.unavailable)
-            return AdminReply(text), f"posted {report.posted}, reopened {report.reopened}, " \
-                                     f"kept {report.pending + report.unavailable}"
+            kept = report.pending + report.unavailable
+            parts = [texts.ngettext("{key}: posted in {n} channel", "{key}: posted in {n} channels",
+                                    report.posted, key=key)]
+            if report.reopened:
+                parts.append(texts.ngettext("reopened in {n} channel", "reopened in {n} channels",
+                                            report.reopened))
+            if kept:
+                parts.append(texts.ngettext("{n} channel kept for retry",
+                                            "{n} channels kept for retry", kept))
+            return AdminReply(", ".join(parts) + "."), \
+                f"posted {report.posted}, reopened {report.reopened}, kept {kept}"
         if action == "close":
             updated = await service.close(key)
-            return (AdminReply(texts.gettext("{key}: closed; {n} message(s) updated.", key=key,
-                                             n=updated)), f"closed, {updated} updated")
+            return (AdminReply(texts.ngettext("{key}: closed; {n} message updated.",
+                                              "{key}: closed; {n} messages updated.", updated,
+                                              key=key)), f"closed, {updated} updated")
         if action == "digest":
             draft = await service.digest_draft(texts.language)
             period = "chat-" + service.clock.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
             digest = await service.publish_draft(
                 draft, period=period, chart_png=await service.chart_or_none(draft))
-            return (AdminReply(texts.gettext(
-                "Digest posted to {posted} channel(s); {failed} failed.", posted=digest.posted,
-                failed=digest.failed)), f"{period}: posted {digest.posted}, "
-                                        f"failed {digest.failed}")
+            text = texts.ngettext("Digest posted in {n} channel.", "Digest posted in {n} channels.",
+                                  digest.posted)
+            if digest.failed:
+                text += " " + texts.ngettext("{n} channel failed; it is kept for retry.",
+                                             "{n} channels failed; they are kept for retry.",
+                                             digest.failed)
+            return AdminReply(text), f"{period}: posted {digest.posted}, failed {digest.failed}"
         if action == "export":
             content = (await service.export_csv()).encode("utf-8")
             name = f"positie-{service.campaign_id}-export.csv"

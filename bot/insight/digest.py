@@ -28,7 +28,7 @@ def build_digest(aggregate: CampaignAggregate, ctx: DigestContext,
     sections = (*_theme_sections(visible, ctx), _participation_section(aggregate, ctx))
     return Document(
         title=t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
-                        date=format_date(ctx.now.date(), format="long", locale=t.language)),
+                        date=format_date(ctx.local_date(), format="long", locale=t.language)),
         intro=intro,
         highlights=_highlights(visible, ctx),
         sections=sections if momentum is None else with_momentum(sections, momentum, ctx),

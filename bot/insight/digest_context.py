@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.domain import ScaleOption
 from bot.settings.config import CampaignSettings
@@ -16,3 +17,7 @@ class DigestContext:
     scale: tuple[ScaleOption, ...]
     texts: Texts
     now: datetime
+
+    def local_date(self) -> date:
+        """Today in the campaign's timezone: Saturday 00:30 in Amsterdam is Saturday."""
+        return self.now.astimezone(ZoneInfo(self.campaign.timezone)).date()

@@ -8,7 +8,7 @@ and G1 answer.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -135,3 +135,23 @@ async def test_the_digest_tells_it_in_dutch_without_naming_anyone(
     assert len(buttons.options) == 6
     for user in ("R1", "R3", "G1", "W1", "W2"):
         assert user not in text
+
+
+def test_the_digest_date_is_the_campaigns_local_date() -> None:
+    """Saturday 00:30 in Amsterdam is Friday 23:30 UTC: the digest says Saturday's date."""
+    from datetime import datetime
+
+    from bot.insight.aggregation import CampaignAggregate
+    from bot.insight.digest import build_digest
+    from bot.insight.digest_context import DigestContext
+    from bot.texts import texts_for
+    from tests.factories import settings
+
+    campaign = settings("sqlite+aiosqlite://").campaign
+    now = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
+    ctx = DigestContext(campaign=campaign, scale=campaign.scale_options(),
+                        texts=texts_for("nl"), now=now)
+    empty = CampaignAggregate(statements=(), participants_by_layer={}, positions_by_layer={},
+                              statements_asked=0)
+    document = build_digest(empty, ctx)
+    assert "5 december 2026" in document.title + document.intro

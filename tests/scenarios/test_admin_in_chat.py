@@ -57,7 +57,7 @@ async def test_slack_admin_runs_the_campaign_from_chat(slack: SlackWorld) -> Non
     assert "pauze" in (await slack_command(slack, "UADMIN", "pauze")).lower()
     assert await service.is_paused()
     await slack_command(slack, "UADMIN", "hervat")
-    assert "2 kana" in await slack_command(slack, "UADMIN", "digest")
+    assert "geplaatst in 2 kanalen" in await slack_command(slack, "UADMIN", "digest")
     assert await audit(service) == [
         ("U1", "post", "", "refused"),
         ("UADMIN", "post", S, "posted 2, reopened 0, kept 0"),

@@ -208,3 +208,18 @@ async def test_private_reminder_only_where_the_bot_was_started(world: TelegramWo
                                        "v:visie-gebied:oneens")
     await world.settle()
     assert ("oneens", "gemeente") in await world.stored()
+
+
+async def test_english_menu_and_help_show_english_commands(world: TelegramWorld) -> None:
+    assert [c["command"] for c in world.emulator.commands(language_code="en")] == [
+        "layer", "mypositions", "statements", "stop", "forget", "help"]
+    english = person(5, language_code="en")
+    world.emulator.user_sends(english, BUTTONS, "/statements")  # the English name works
+    world.emulator.user_starts_bot(english)
+    await world.settle()
+    world.emulator.user_sends(english, english.id, "/help")  # privately: in their language
+    await world.settle()
+    assert "Er staat nu geen stelling open." in world.texts_in(BUTTONS)[-1]  # group: Dutch
+    help_text = world.texts_in(english.id)[-1]
+    assert "/mypositions" in help_text and "/forget" in help_text
+    assert "/mijnposities" not in help_text and "/vergeet" not in help_text
