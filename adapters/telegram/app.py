@@ -40,6 +40,7 @@ from adapters.telegram.inbound import (
     vote_of_button,
     vote_of_poll_answer,
 )
+from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outbound import (
     MAX_CALLBACK_ANSWER,
     callback_answer,
@@ -76,7 +77,7 @@ class TelegramAdapter:
         self.application = (
             Application.builder().token(settings.bot_token).base_url(settings.base_url)
             .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
-            .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
+            .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES)).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
         self.commands = TelegramCommands(service=service, gateway=self.gateway,

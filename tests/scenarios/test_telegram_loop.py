@@ -223,3 +223,24 @@ async def test_english_menu_and_help_show_english_commands(world: TelegramWorld)
     help_text = world.texts_in(english.id)[-1]
     assert "/mypositions" in help_text and "/forget" in help_text
     assert "/mijnposities" not in help_text and "/vergeet" not in help_text
+
+
+async def test_one_persons_commands_in_one_batch_apply_in_order(world: TelegramWorld) -> None:
+    """After downtime a person's /start and /stop can arrive in one getUpdates batch; the
+    last one they sent is the one that holds."""
+    from sqlalchemy import select
+
+    from bot.store.models import Participant
+
+    carol = person(9)
+    world.emulator.user_starts_bot(carol)
+    for n in range(12):
+        world.emulator.user_sends(carol, carol.id, "/stop" if n % 2 == 0 else "/start")
+    world.emulator.user_sends(carol, carol.id, "/stop")
+    await world.settle()
+    async with world.service.db.sessions() as session:
+        opted_out = await session.scalar(select(Participant.reminders_opt_out).where(
+            Participant.user_id == str(carol.id)))
+    assert opted_out is True
+    replies = world.texts_in(carol.id)
+    assert "geen herinneringen meer" in replies[-1].lower()
