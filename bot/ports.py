@@ -75,6 +75,10 @@ class ChatGateway(Protocol):
                           chart_png: bytes | None) -> None:
         ...
 
+    async def can_post(self, channel: ChannelTarget) -> Check:
+        """Whether the bot is in this channel and may post there (the fix if not)."""
+        ...
+
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:
         """A private message, with the statement's answer buttons when given. Raises

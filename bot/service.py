@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.audit.trail import SELF
 from bot.audit.trail import record as audit_record
+from bot.cadence.channel_retry import retry_unreachable
 from bot.cadence.pause import is_paused, set_paused
 from bot.cadence.reminders import set_reminders
 from bot.cadence.status import CampaignStatus, campaign_status
@@ -27,11 +28,18 @@ from bot.people.erasure import Erasure, forget, positions_held
 from bot.people.layer_questions import claim_layer_question
 from bot.people.participants import set_layer
 from bot.people.private_chats import forget_private_chat, private_chat_of, remember_private_chat
-from bot.ports import ChatGateway, Clock
+from bot.ports import ChatGateway, Check, Clock
 from bot.positions.own import OwnPosition, own_positions
 from bot.positions.record import Vote
 from bot.positions.tally import tally_line
 from bot.positions.writer import PositionWriter
+from bot.publishing.channels import (
+    ChannelState,
+    channel_states,
+    find_channel,
+    mark_reached,
+    mark_unreachable,
+)
 from bot.publishing.digest_delivery import DigestReport, post_digest
 from bot.publishing.lifecycle import check_close, check_open, posted_before, reopen_posts
 from bot.publishing.posts import PollPost, find_poll, statement_posted_at
@@ -269,6 +277,42 @@ class CampaignService:
 
     async def forget_private_chat(self, who: Identity) -> None:
         await forget_private_chat(self.db, who)
+
+    # -- channels ---------------------------------------------------------------------------
+    async def channel_states(self) -> list[ChannelState]:
+        return await channel_states(self.db, self.campaign_id)
+
+    async def channel_back(self, platform: str, external_id: str) -> DeliveryReport | None:
+        """The platform says the bot may post here again (it was added): reach the channel
+        and post the open statements it missed. None when it was not unreachable."""
+        channel_id = await find_channel(self.db, self.campaign_id, platform, external_id)
+        if channel_id is None or not await mark_reached(self.db, channel_id):
+            return None
+        log.info("%s channel %s is reachable again: posting the open statements it missed",
+                 platform, external_id)
+        return await self._post_open_statements()
+
+    async def channel_gone(self, platform: str, external_id: str, reason: str) -> None:
+        """The platform says the bot was removed: skip the channel until it is back."""
+        channel_id = await find_channel(self.db, self.campaign_id, platform, external_id)
+        if channel_id is not None:
+            await mark_unreachable(self.db, channel_id, reason, now=self.clock.now())
+
+    async def retry_channels(self, *, only: str | None = None
+                             ) -> list[tuple[ChannelState, Check]]:
+        """Try the unreachable channels that are due (or `only` this one, due or not)."""
+        return await retry_unreachable(self.db, self.gateways, self.campaign_id,
+                                       now=self.clock.now(), only=only,
+                                       reached=self._post_open_statements)
+
+    async def _post_open_statements(self) -> DeliveryReport:
+        total = DeliveryReport(posted=0, pending=0, unavailable=0)
+        for key in await self.open_statement_keys():
+            report = await self.open(key)
+            total = DeliveryReport(posted=total.posted + report.posted,
+                                   pending=total.pending + report.pending,
+                                   unavailable=total.unavailable + report.unavailable)
+        return total
 
     # -- for the krachtteam ------------------------------------------------------------------
     async def export_csv(self) -> str:

@@ -21,6 +21,7 @@ from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.store.problems import database_errors
 from scheduling import CampaignScheduler
+from scheduling.channel_retries import retry_channels_until
 
 log = logging.getLogger("positie")
 
@@ -103,8 +104,11 @@ async def run_until_stopped(settings: Settings) -> None:
         runtime.scheduler = scheduler_for(runtime)
         if runtime.scheduler is not None:
             await runtime.scheduler.start()  # catches up missed runs before arming triggers
+        retries = asyncio.create_task(retry_channels_until(stop, runtime.service),
+                                      name="channel-retries")
         freeze_startup_heap()
         await stop.wait()
+        await retries
         log.info("stopping")
     finally:
         await runtime.close()

@@ -66,6 +66,7 @@ class SlackAdapter:
         self.app.action(re.compile(rf"^{re.escape(VOTE_ACTION)}\."))(self._on_vote)
         self.app.action(re.compile(rf"^{re.escape(LAYER_ACTION)}\."))(self._on_layer)
         self.app.command("/positie")(self._on_command)
+        self.app.event("member_joined_channel")(self._on_member_joined)
         self._admin = SlackAdmin(actions=AdminActions(service=service), client=self.client,
                                  admins=settings.admins)
         self._tally = Coalescer(interval=settings.tally_interval_seconds,
@@ -93,6 +94,15 @@ class SlackAdapter:
         reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
         self._background(self._respond(body.get("response_url"), text=reply,
                                        replace_original=True))
+
+    async def _on_member_joined(self, event: dict[str, Any], context: Any) -> None:
+        """The bot was added to a channel: if it was unreachable, reach it and post what
+        it missed (in the background: Slack wants its answer within 3 s)."""
+        if event.get("user") and event.get("user") == context.get("bot_user_id"):
+            self._background(self._channel_back(str(event.get("channel", ""))))
+
+    async def _channel_back(self, channel: str) -> None:
+        await self.service.channel_back(SlackSettings.name, channel)
 
     async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
         texts = self.service.texts()

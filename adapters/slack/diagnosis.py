@@ -25,14 +25,16 @@ async def diagnose(client: AsyncWebClient, settings: SlackSettings) -> list[Chec
     checks = [Check("slack token", True, f"workspace {auth.get('team')} ({auth.get('team_id')})"
                     f", bot @{bot}")]
     for channel in settings.channels:
-        checks.append(await _channel(client, channel.id, bot))
+        checks.append(await channel_check(client, channel.id, bot))
     if not settings.channels:
         checks.append(Check("slack channels", False, "none configured",
                             "list the campaign's channels under [[slack.channels]]"))
     return checks
 
 
-async def _channel(client: AsyncWebClient, channel_id: str, bot: str) -> Check:
+async def channel_check(client: AsyncWebClient, channel_id: str, bot: str = "positie"
+                        ) -> Check:
+    """Whether the bot is in this channel and may post there, with the fix if not."""
     name = f"slack channel {channel_id}"
     try:
         info = (await client.conversations_info(channel=channel_id))["channel"]

@@ -13,12 +13,14 @@ from adapters.slack.blocks import (
     statement_blocks,
     text_section,
 )
+from adapters.slack.diagnosis import channel_check
 from adapters.slack.settings import SlackSettings
 from bot.document import Document
 from bot.domain import StatementView
 from bot.ports import (
     ChannelTarget,
     ChannelUnavailable,
+    Check,
     DeliveryFailed,
     PostRef,
     PrivateTarget,
@@ -78,6 +80,9 @@ class SlackGateway:
             await self._call(channel, "files_upload_v2", channel=channel.external_id,
                              content=chart_png, filename="positie-samenvatting.png",
                              title=digest.title)
+
+    async def can_post(self, channel: ChannelTarget) -> Check:
+        return await channel_check(self._client, channel.external_id)
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

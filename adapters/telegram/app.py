@@ -22,6 +22,7 @@ from telegram.ext import (
     Application,
     BaseRateLimiter,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     PollAnswerHandler,
@@ -40,6 +41,7 @@ from adapters.telegram.inbound import (
     vote_of_button,
     vote_of_poll_answer,
 )
+from adapters.telegram.membership import Membership
 from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outbound import (
     MAX_CALLBACK_ANSWER,
@@ -64,7 +66,7 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 # Only what the bot acts on: no `poll` updates (counts), no chatter.
-ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
+ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "my_chat_member"]
 # Updates handled at once: concurrent votes share the position writer's group commit.
 CONCURRENT_UPDATES = 64
 
@@ -84,6 +86,8 @@ class TelegramAdapter:
                                          settings=settings, speaker=self)
         app = self.application
         app.add_handler(PollAnswerHandler(self._on_poll_answer))
+        app.add_handler(ChatMemberHandler(Membership(service=service).on_my_chat_member,
+                                          ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self._on_vote, pattern=f"^{VOTE_PREFIX}:"))
         app.add_handler(CallbackQueryHandler(self._on_layer, pattern=f"^{LAYER_PREFIX}:"))
         for names, callback in self.commands.handlers():

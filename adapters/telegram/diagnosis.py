@@ -25,14 +25,15 @@ async def diagnose(bot: Bot, settings: TelegramSettings) -> list[Check]:
                       "check telegram.base_url and this machine's way out to Telegram")]
     checks = [Check("telegram token", True, f"bot @{me.username}")]
     for chat in settings.chats:
-        checks.append(await _chat(bot, chat.id, me.id, str(me.username)))
+        checks.append(await chat_check(bot, chat.id, me.id, str(me.username)))
     if not settings.chats:
         checks.append(Check("telegram chats", False, "none configured",
                             "list the campaign's groups under [[telegram.chats]]"))
     return checks
 
 
-async def _chat(bot: Bot, chat_id: int, bot_id: int, username: str) -> Check:
+async def chat_check(bot: Bot, chat_id: int, bot_id: int, username: str) -> Check:
+    """Whether the bot is in this group and may post there, with the fix if not."""
     name = f"telegram chat {chat_id}"
     try:
         chat = await bot.get_chat(chat_id)

@@ -17,6 +17,7 @@ from telegram import Bot, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
+from adapters.telegram.diagnosis import chat_check
 from adapters.telegram.outbound import (
     MAX_CAPTION,
     OutgoingMessage,
@@ -34,6 +35,7 @@ from bot.domain import StatementState, StatementView
 from bot.ports import (
     ChannelTarget,
     ChannelUnavailable,
+    Check,
     DeliveryFailed,
     PostRef,
     PrivateTarget,
@@ -138,6 +140,10 @@ class TelegramGateway:
             await self._call(self._bot.send_photo, chat_id=chat_id, photo=chart_png,
                              caption=escape(shorten(digest.title, MAX_CAPTION - 64)),
                              parse_mode=ParseMode.HTML)
+
+    async def can_post(self, channel: ChannelTarget) -> Check:
+        me = await self._bot.get_me()
+        return await chat_check(self._bot, int(channel.external_id), me.id, str(me.username))
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

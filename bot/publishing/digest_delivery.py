@@ -58,7 +58,7 @@ async def post_digest(db: Database, gateways: Mapping[str, ChatGateway], *, camp
         except ChannelUnavailable as exc:
             log.error("%s channel %s is unavailable (%s): marked inactive, digest not posted",
                       channel.platform, channel.external_id, exc)
-            await mark_channel_inactive(db, channel.id, str(exc))
+            await mark_channel_inactive(db, channel.id, str(exc), now=now)
             status, error = "failed", str(exc)
             failed += 1
         except Exception as exc:  # released for a later retry, never dropped silently

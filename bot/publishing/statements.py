@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import StatementState, StatementView
 from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, PostRef
+from bot.publishing.channels import mark_unreachable
 from bot.store.db import Database
 from bot.store.models import Channel, Post, Statement
 from bot.store.upsert import insert_for
@@ -116,10 +117,11 @@ async def _deliver_one(db: Database, gateways: Mapping[str, ChatGateway], row: o
     try:
         ref = await gateways[platform].post_statement(target, view)
     except ChannelUnavailable as exc:
-        log.error("%s channel %s is unavailable (%s): marked inactive; statement %s not posted "
-                  "there. Fix the channel and run `positie post %s` again.",
-                  platform, external_id, exc, view.key, view.key)
-        await mark_channel_inactive(db, channel_id, str(exc))
+        log.error("%s channel %s is unavailable (%s); statement %s not posted there. Add the "
+                  "bot to it: positie tries again by itself (`positie channels` shows when) "
+                  "and posts what it missed; `positie channels retry %s` tries now.",
+                  platform, external_id, exc, view.key, external_id)
+        await mark_channel_inactive(db, channel_id, str(exc), now=now)
         await _release(db, post_id, str(exc))
         return "unavailable"
     except Exception as exc:  # kept for retry whatever the cause; nothing is dropped
@@ -140,10 +142,10 @@ async def _release(db: Database, post_id: int, error: str) -> None:
             status="pending", attempts=Post.attempts + 1, last_error=error[:300]))
 
 
-async def mark_channel_inactive(db: Database, channel_id: int, reason: str) -> None:
-    async with db.transaction() as session:
-        await session.execute(update(Channel).where(Channel.id == channel_id)
-                              .values(active=False, inactive_reason=reason[:200]))
+async def mark_channel_inactive(db: Database, channel_id: int, reason: str, *,
+                                now: datetime) -> None:
+    """Unreachable: skipped until a retry or the platform says the bot may post again."""
+    await mark_unreachable(db, channel_id, reason, now=now)
 
 
 async def close_statement(db: Database, gateways: Mapping[str, ChatGateway], *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.publishing.channels import REMOVED
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.models import (
@@ -37,11 +38,18 @@ async def sync_settings(db: Database, settings: Settings) -> None:
             else:
                 row.value, row.position = option.value, position
         await session.flush()
+        listed: set[tuple[str, str]] = set()
         for section in settings.platforms.values():
             for channel in section.channel_list():
+                listed.add((section.name, channel.external_id()))
                 await _upsert_channel(session, c.id, section.name, channel.external_id(),
                                       channel.default_layer, list(channel.roles),
                                       channel.answer_style())
+        # The config says which channels belong to the campaign: the rest get nothing more.
+        known = await session.scalars(select(Channel).where(Channel.campaign_id == c.id))
+        for stored in known:
+            if (stored.platform, stored.external_id) not in listed and stored.active:
+                stored.active, stored.inactive_reason, stored.retry_at = False, REMOVED, None
 
 
 async def _upsert_channel(session: AsyncSession, campaign_id: str, platform: str,
@@ -57,3 +65,5 @@ async def _upsert_channel(session: AsyncSession, campaign_id: str, platform: str
     else:
         channel.default_layer, channel.roles = default_layer, roles
         channel.answer_mode = answer_mode
+        if channel.inactive_reason == REMOVED:  # listed again
+            channel.active, channel.inactive_reason, channel.failures = True, None, 0

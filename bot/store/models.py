@@ -114,6 +114,9 @@ class Channel(Base):
     answer_mode: Mapped[str] = mapped_column(String(16), default="buttons")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    # An unreachable channel is tried again at retry_at, later after each failure.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Post(Base):

@@ -116,3 +116,21 @@ def slash_command_form(
         "response_url": response_url,
         "trigger_id": trigger_id(),
     }
+
+
+def event_callback(*, state: WorkspaceState, event: dict[str, object],
+                   verification_token: str) -> dict[str, object]:
+    """The Events API envelope Slack POSTs as JSON for one event."""
+    now = int(time.time())
+    return {
+        "token": verification_token,
+        "team_id": state.team_id,
+        "api_app_id": state.app_id,
+        "event": {**event, "event_ts": f"{now}.000100"},
+        "type": "event_callback",
+        "event_id": f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": now,
+        "authorizations": [{"team_id": state.team_id, "user_id": state.bot_user_id,
+                            "is_bot": True, "is_enterprise_install": False}],
+        "is_ext_shared_channel": False,
+    }

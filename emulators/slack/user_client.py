@@ -14,7 +14,12 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from emulators.slack.payloads import block_actions_payload, find_button, slash_command_form
+from emulators.slack.payloads import (
+    block_actions_payload,
+    event_callback,
+    find_button,
+    slash_command_form,
+)
 from emulators.slack.server import SlackEmulator
 from emulators.slack.state import Channel, Message, User
 
@@ -167,6 +172,21 @@ class SlackUserClient:
             timestamp=timestamp,
             signature_override=signature_override,
         )
+
+    async def invite_bot(self, inviter_id: str, channel_id: str) -> InboundResponse:
+        """A member invites the bot (/invite @positie): it may post there from now on, and
+        Slack tells the app with a member_joined_channel event."""
+        channel = self.emulator.state.find_channel(channel_id)
+        if channel is None:
+            raise LookupError(f"channel {channel_id} does not exist")
+        channel.bot_member = True
+        state = self.emulator.state
+        body = event_callback(state=state, verification_token=self._verification_token,
+                              event={"type": "member_joined_channel",
+                                     "user": state.bot_user_id, "channel": channel.id,
+                                     "channel_type": "G" if channel.is_private else "C",
+                                     "team": state.team_id, "inviter": inviter_id})
+        return await self.send_signed(json.dumps(body), content_type="application/json")
 
     # --- transport -------------------------------------------------------------------------
     async def send_signed(

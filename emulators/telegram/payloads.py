@@ -15,6 +15,7 @@ from telegram import (
     CallbackQuery,
     Chat,
     ChatMemberBanned,
+    ChatMemberLeft,
     ChatMemberMember,
     ChatMemberUpdated,
     Document,
@@ -197,4 +198,18 @@ def bot_removed_dict(
         date=_timestamp(state.now()),
         old_chat_member=ChatMemberMember(user=bot),
         new_chat_member=ChatMemberBanned(user=bot, until_date=_timestamp(0)),
+    ).to_dict()
+
+
+def bot_added_dict(
+    state: EmulatorState, chat_state: ChatState, by: EmulatedUser | None
+) -> JsonDict:
+    """my_chat_member: the bot went from left (or banned) to member, as when it is added."""
+    bot = bot_user(state)
+    return ChatMemberUpdated(
+        chat=chat(chat_state),
+        from_user=person(by) if by else bot,
+        date=_timestamp(state.now()),
+        old_chat_member=ChatMemberLeft(user=bot),
+        new_chat_member=ChatMemberMember(user=bot),
     ).to_dict()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulators.telegram.payloads import (
+    bot_added_dict,
     bot_removed_dict,
     callback_query_dict,
     message_dict,
@@ -121,6 +122,18 @@ def kick_bot_from(state: EmulatorState, chat_id: int, by: EmulatedUser | None = 
     return state.updates.push("my_chat_member", bot_removed_dict(state, chat, by))
 
 
+def add_bot_to(state: EmulatorState, chat_id: int, by: EmulatedUser | None = None) -> JsonDict:
+    """A member adds the bot to a group: it may post there, and hears of it (my_chat_member)."""
+    chat = state.chats.get(chat_id)
+    if chat is None:
+        raise LookupError(f"chat {chat_id} does not exist")
+    chat.bot_was_kicked = False
+    chat.bot_is_member = True
+    if by is not None:
+        state.remember_user(by)
+    return state.updates.push("my_chat_member", bot_added_dict(state, chat, by))
+
+
 def _bot_sees(state: EmulatorState, text: str, entities: list[JsonDict]) -> bool:
     """In privacy mode a group bot gets only commands meant for it (no @ or its own @name)."""
     if not state.privacy_mode:
@@ -170,3 +183,6 @@ class UserSide:
 
     def kick_bot_from(self, chat_id: int, by: EmulatedUser | None = None) -> JsonDict:
         return kick_bot_from(self.state, chat_id, by)
+
+    def add_bot_to(self, chat_id: int, by: EmulatedUser | None = None) -> JsonDict:
+        return add_bot_to(self.state, chat_id, by)

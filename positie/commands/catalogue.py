@@ -113,3 +113,72 @@ def close_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> N
         typer.echo(f"{statement_id}: closed; {updated} message(s) updated")
 
     run(work)
+
+
+def channels_callback(ctx: typer.Context, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Every channel of the campaign: reached, unreachable (why, next try) or removed.
+
+    `positie channels retry [ID]` tries unreachable ones now.
+    """
+    if ctx.invoked_subcommand is None:
+        list_channels(config)
+
+
+def list_channels(config: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+    zone = ZoneInfo(settings.campaign.timezone)
+
+    def when(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+    async def work() -> None:
+        runtime = await build_runtime(settings, with_adapters=False)
+        try:
+            states = await runtime.service.channel_states()
+        finally:
+            await runtime.close()
+        for c in states:
+            line = (f"{c.platform:<9} {c.external_id:<16} {c.state:<12} last success "
+                    f"{when(c.last_success)}")
+            if c.state == "unreachable":
+                line += f"; {c.reason}; next try {when(c.retry_at)} (positie channels retry " \
+                        f"{c.external_id} tries now)"
+            elif c.state == "removed":
+                line += "; list it in the config again to reach it"
+            typer.echo(line)
+
+    run(work)
+
+
+def channels_retry_command(
+    channel_id: Annotated[str | None, typer.Argument(
+        help="One channel or chat id; default every unreachable one that is due.")] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Try unreachable channels now: one the bot may post in again gets what it missed."""
+    from positie.wiring import build_runtime
+
+    settings = settings_from(config)
+
+    async def work() -> int:
+        runtime = await build_runtime(settings)
+        try:
+            tried = await runtime.service.retry_channels(only=channel_id)
+        finally:
+            await runtime.close()
+        if not tried:
+            typer.echo("no unreachable channel to try" + (f" with id {channel_id}"
+                                                         if channel_id else " now"))
+        for channel, check in tried:
+            outcome = "reachable again; open statements posted" if check.ok \
+                else f"still unreachable: {check.detail}" + (f"; fix: {check.fix}"
+                                                              if check.fix else "")
+            typer.echo(f"{channel.platform} {channel.external_id}: {outcome}")
+        return sum(not check.ok for _, check in tried)
+
+    if run(work):
+        raise typer.Exit(1)
