@@ -56,6 +56,10 @@ async def prepare_database(db: Database, settings: Settings, clock: Clock) -> No
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
                         with_adapters: bool = True) -> Runtime:
     clock = clock or SystemClock()
+    if settings.campaign.low_threshold:
+        log.warning("privacy_threshold = %d is below 3 (allow_low_threshold = true): small "
+                    "groups' answers can be worked out from what positie publishes",
+                    settings.campaign.privacy_threshold)
     db = Database(url=settings.database.url)
     await prepare_database(db, settings, clock)
     service = CampaignService(db=db, settings=settings, clock=clock)
