@@ -119,7 +119,8 @@ class Attacker:
     def _members(self, layer: str, moment: int | None) -> dict[str, str]:
         if moment is None:
             return {}
-        return {p: option for p, (l, option) in self.truth[moment].items() if l == layer}
+        return {p: option for p, (where, option) in self.truth[moment].items()
+                if where == layer}
 
     # -- solving -------------------------------------------------------------------------
     def contribution(self, actor: Actor, old: str | None, new: str | None) -> Vector:
