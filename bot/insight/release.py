@@ -104,11 +104,17 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
                                  "released_at": utc(now)})
     if new_rows:
         async with db.transaction() as session:
-            await session.execute(insert_for(db.dialect, ReleasedCell).values(new_rows)
-                                  .on_conflict_do_nothing())
-            # Another process may have won a version: read what stands now.
-            history = await _history(session, {row["statement_id"] for row in new_rows},
-                                     into=history)
+            won = {(statement_id, layer) for statement_id, layer in await session.execute(
+                insert_for(db.dialect, ReleasedCell).values(new_rows).on_conflict_do_nothing()
+                .returning(ReleasedCell.statement_id, ReleasedCell.layer))}
+            for row in new_rows:
+                if (row["statement_id"], row["layer"]) in won:
+                    history.setdefault((row["statement_id"], row["layer"]), []).append(
+                        row["counts"])
+            lost = {row["statement_id"] for row in new_rows
+                    if (row["statement_id"], row["layer"]) not in won}
+            if lost:  # another process won those versions: read what stands now
+                history = await _history(session, lost, into=history)
     keys = {id_: key for key, id_ in ids.items()}
     latest: dict[str, dict[str, Counts]] = defaultdict(dict)
     for (statement_id, layer), versions in history.items():
