@@ -104,9 +104,10 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
                                  "released_at": utc(now)})
     if new_rows:
         async with db.transaction() as session:
+            # One statement for any number of rows, so it is compiled once per process.
             won = {(statement_id, layer) for statement_id, layer in await session.execute(
-                insert_for(db.dialect, ReleasedCell).values(new_rows).on_conflict_do_nothing()
-                .returning(ReleasedCell.statement_id, ReleasedCell.layer))}
+                insert_for(db.dialect, ReleasedCell).on_conflict_do_nothing()
+                .returning(ReleasedCell.statement_id, ReleasedCell.layer), new_rows)}
             for row in new_rows:
                 if (row["statement_id"], row["layer"]) in won:
                     history.setdefault((row["statement_id"], row["layer"]), []).append(
