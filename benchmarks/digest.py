@@ -7,6 +7,7 @@ bulk path, then times, on the same data, each step of a digest:
 
   aggregate_campaign   the real aggregation (bot/aggregation.py)
   bare GROUP BY        SELECT statement_id, layer, option_key, count(*) ... raw, the floor
+  release              the release step (bot/insight/release.py), versions already stored
   momentum             compute_momentum against a snapshot from a week earlier
   build_digest         the document, from the aggregate and the momentum
   render_text          the plain-text rendering
@@ -53,6 +54,7 @@ from sqlalchemy import text
 from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
 from bot.insight.chart import render_chart
 from bot.insight.digest import DigestContext, build_digest
+from bot.insight.release import release_campaign
 from bot.insight.render_text import render_text
 from bot.store.db import Database
 from bot.texts import texts_for
@@ -110,28 +112,30 @@ async def measure(url: str, ids: list[int], repeat: int) -> dict[str, float | No
 
         out["aggregate_campaign"], aggregate, out["bare GROUP BY"] = await timed_pair(
             lambda: aggregate_campaign(db, CAMPAIGN), bare_group_by, repeat)
+        out["release"], release = await timed(lambda: release_campaign(
+            db, aggregate, campaign_id=CAMPAIGN, scale=scale,
+            k=config.campaign.privacy_threshold, now=NOW), repeat)
         momentum = None
         if momentum_module is None:
             out["momentum"] = None
         else:
             await momentum_module.save_snapshot(
                 db, campaign_id=CAMPAIGN, period="previous",
-                snapshot=momentum_module.snapshot_of(aggregate, scale, 3), now=PREVIOUS_DIGEST)
+                snapshot=momentum_module.snapshot_of(release, scale), now=PREVIOUS_DIGEST)
 
             async def compute() -> Any:
                 return await momentum_module.compute_momentum(
-                    db, CAMPAIGN, now=NOW, aggregate=aggregate, scale=scale,
-                    privacy_threshold=config.campaign.privacy_threshold)
+                    db, CAMPAIGN, now=NOW, release=release, scale=scale)
 
             out["momentum"], momentum = await timed(compute, repeat)
         ctx = DigestContext(campaign=config.campaign, scale=scale, texts=texts, now=NOW)
         out["build_digest"], document = await timed(
-            lambda: _sync(build_digest, aggregate, ctx, momentum=momentum), repeat,
+            lambda: _sync(build_digest, release, ctx, momentum=momentum), repeat,
             "build_digest")
         out["render_text"], _ = await timed(lambda: _sync(render_text, document), repeat,
                                             "render_text")
         out["chart"], png = await timed(lambda: _sync(
-            render_chart, aggregate, campaign=config.campaign, scale=scale, texts=texts), repeat,
+            render_chart, release, campaign=config.campaign, scale=scale, texts=texts), repeat,
             "chart")
         _check(aggregate, png, len(ids))
     finally:

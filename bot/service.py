@@ -17,12 +17,12 @@ from bot.cadence.reminders import set_reminders
 from bot.cadence.status import CampaignStatus, campaign_status
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
-from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
+from bot.insight.aggregation import Cell, StatementAggregate, aggregate_campaign
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
 from bot.insight.export import aggregates_csv
 from bot.insight.momentum import compute_momentum, save_snapshot
-from bot.insight.privacy import tally_visible
+from bot.insight.release import Release, release_campaign, release_statement
 from bot.labels import layer_label, option_label
 from bot.people.erasure import Erasure, forget, positions_held
 from bot.people.layer_questions import claim_layer_question
@@ -31,7 +31,7 @@ from bot.people.private_chats import forget_private_chat, private_chat_of, remem
 from bot.ports import ChatGateway, Check, Clock
 from bot.positions.own import OwnPosition, own_positions
 from bot.positions.record import Vote
-from bot.positions.tally import tally_line
+from bot.positions.tally import TallyView, tally_line
 from bot.positions.writer import PositionWriter
 from bot.publishing.channels import (
     ChannelState,
@@ -61,7 +61,7 @@ log = logging.getLogger(__name__)
 class DigestDraft:
     document: Document
     snapshot: dict[str, Any]  # saved once the digest is posted, for the next one's momentum
-    aggregate: CampaignAggregate  # for the chart, so it needs no second aggregation
+    release: Release  # for the chart: the same figures, no second aggregation or release
 
 
 class CampaignService:
@@ -156,20 +156,30 @@ class CampaignService:
         return await set_layer(self.db, who, layer, known_layers=self.settings.campaign.layer_keys,
                                now=self.clock.now())
 
-    async def tally(self, key: str) -> dict[str, int] | None:
-        """Counts per option over all layers, or None below the privacy threshold."""
+    async def tally(self, key: str) -> TallyView:
+        """How many answered, and counts per option as the release step lets them out."""
         async with self.db.sessions() as session:
             rows = (await session.execute(
-                select(Position.option_key, func.count())
+                select(Position.layer, Position.option_key, func.count())
                 .join(Statement, Statement.id == Position.statement_id)
                 .where(Statement.campaign_id == self.campaign_id, Statement.key == key)
-                .group_by(Position.option_key))).all()
-        return tally_visible({option: n for option, n in rows},
-                             self.settings.campaign.privacy_threshold)
+                .group_by(Position.layer, Position.option_key))).all()
+        counts: dict[str, dict[str, int]] = {}
+        for layer, option, n in rows:
+            counts.setdefault(layer, {})[option] = n
+        statement = StatementAggregate(
+            key=key, text="", theme_key="", theme_title="", state="",
+            cells={layer: Cell(layer=layer, counts=c) for layer, c in counts.items()})
+        visible = await release_statement(
+            self.db, statement, campaign_id=self.campaign_id, scale=self.scale,
+            k=self.settings.campaign.privacy_threshold, now=self.clock.now())
+        return TallyView(answers=visible.answers,
+                         counts=None if visible.total is None else visible.total.counts)
 
     async def tally_text(self, key: str, texts: Texts) -> str:
-        return tally_line(await self.tally(key), self.scale, texts,
-                          self.settings.campaign.privacy_threshold)
+        campaign = self.settings.campaign
+        return tally_line(await self.tally(key), self.scale, texts, campaign.privacy_threshold,
+                          per_option=campaign.tally_detail == "options")
 
     def option_choices(self, texts: Texts) -> list[tuple[str, str]]:
         return [(o.key, option_label(o, texts)) for o in self.scale]
@@ -210,16 +220,28 @@ class CampaignService:
     async def digest(self, language: str | None = None) -> Document:
         return (await self.digest_draft(language)).document
 
+    async def release(self) -> Release:
+        """The campaign through the release step: what every output may show now."""
+        aggregate = await aggregate_campaign(self.db, self.campaign_id)
+        return await release_campaign(self.db, aggregate, campaign_id=self.campaign_id,
+                                      scale=self.scale,
+                                      k=self.settings.campaign.privacy_threshold,
+                                      now=self.clock.now())
+
     async def digest_draft(self, language: str | None = None) -> DigestDraft:
         """The digest with what moved since the previous one, and the snapshot to save."""
-        aggregate = await aggregate_campaign(self.db, self.campaign_id)
-        momentum = await compute_momentum(
-            self.db, self.campaign_id, now=self.clock.now(), aggregate=aggregate,
-            scale=self.scale, privacy_threshold=self.settings.campaign.privacy_threshold)
+        release = await self.release()
+        momentum = await compute_momentum(self.db, self.campaign_id, now=self.clock.now(),
+                                          release=release, scale=self.scale)
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
-        return DigestDraft(build_digest(aggregate, ctx, momentum=momentum), momentum.snapshot,
-                           aggregate)
+        return DigestDraft(build_digest(release, ctx, momentum=momentum), momentum.snapshot,
+                           release)
+
+    async def export_csv(self) -> str:
+        """Aggregates per statement × layer, through the same release as the digest."""
+        return aggregates_csv(await self.release(), self.scale,
+                              self.settings.campaign.layer_keys)
 
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:
@@ -236,7 +258,7 @@ class CampaignService:
                             language: str | None = None) -> bytes | None:
         """The draft's chart; a digest without its chart beats no digest."""
         try:
-            return await self.digest_chart(language=language, aggregate=draft.aggregate)
+            return await self.digest_chart(language=language, release=draft.release)
         except Exception:
             log.exception("digest chart failed; posting the digest without it")
             return None
@@ -249,13 +271,13 @@ class CampaignService:
                                  now=self.clock.now())
 
     async def digest_chart(self, language: str | None = None, *,
-                           aggregate: CampaignAggregate | None = None) -> bytes:
-        """The digest's chart as PNG; pass the digest's aggregate to avoid a second query."""
+                           release: Release | None = None) -> bytes:
+        """The digest's chart as PNG; pass the digest's release to show the same figures."""
         from bot.insight.chart import render_chart  # matplotlib takes a second to import: only here
 
-        aggregate = aggregate or await aggregate_campaign(self.db, self.campaign_id)
+        release = release or await self.release()
         # Drawing is CPU-bound for a good part of a second: keep it off the event loop.
-        return await asyncio.to_thread(render_chart, aggregate, campaign=self.settings.campaign,
+        return await asyncio.to_thread(render_chart, release, campaign=self.settings.campaign,
                                        scale=self.scale, texts=self.texts(language))
 
     # -- platform references (polls, messages, private chats) ------------------------------
@@ -315,12 +337,6 @@ class CampaignService:
         return total
 
     # -- for the krachtteam ------------------------------------------------------------------
-    async def export_csv(self) -> str:
-        """The aggregates per statement × layer as CSV, cells under the threshold hidden."""
-        aggregate = await aggregate_campaign(self.db, self.campaign_id)
-        return aggregates_csv(aggregate, self.scale, self.settings.campaign.layer_keys,
-                              self.settings.campaign.privacy_threshold)
-
     async def status(self) -> CampaignStatus:
         return await campaign_status(self.db, self.campaign_id)
 

@@ -86,7 +86,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                     LEANINGS, people=16)
                 draft = await runtime.service.digest_draft()
                 document = draft.document
-                chart = await runtime.service.digest_chart(aggregate=draft.aggregate)
+                chart = await runtime.service.digest_chart(release=draft.release)
                 report = await runtime.service.publish_draft(draft, period="demo",
                                                              chart_png=chart)
                 stored = await _stored_counts(runtime.service)

@@ -64,6 +64,10 @@ async def prepare_database(db: Database, settings: Settings, clock: Clock, *,
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
                         with_adapters: bool = True, import_statements: bool = True) -> Runtime:
     clock = clock or SystemClock()
+    if settings.campaign.low_threshold:
+        log.warning("privacy_threshold = %d is below 3 (allow_low_threshold = true): small "
+                    "groups' answers can be worked out from what positie publishes",
+                    settings.campaign.privacy_threshold)
     with database_errors(settings.database.url):
         db = Database(url=settings.database.url)
     try:

@@ -27,8 +27,8 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from bot.domain import ScaleOption
-from bot.insight.aggregation import CampaignAggregate
 from bot.insight.chart_data import APART_COLOUR, ChartData, chart_rows
+from bot.insight.release import Release
 from bot.labels import percent
 from bot.settings.config import CampaignSettings
 from bot.texts import Texts
@@ -45,9 +45,9 @@ TEXT, MUTED = "#252525", "#525252"
 LABEL_PT = 8.5
 
 
-def render_chart(aggregate: CampaignAggregate, *, campaign: CampaignSettings,
+def render_chart(release: Release, *, campaign: CampaignSettings,
                  scale: tuple[ScaleOption, ...], texts: Texts) -> bytes:
-    data = chart_rows(aggregate, campaign=campaign, scale=scale, texts=texts)
+    data = chart_rows(release, campaign=campaign, scale=scale, texts=texts)
     return draw_chart(data, texts)
 
 

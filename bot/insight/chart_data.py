@@ -7,8 +7,8 @@ the scale, so they are not part of the diverging bar; they are reported apart (`
 drawn by the chart in a narrow column on the same percent scale, with a note saying so.
 Shares are of all the layer's respondents, so a bar plus its apart share is 100%.
 
-Privacy: only what `apply_threshold` lets through becomes a row; hidden layers are named
-(as the text digest does) and a note says layers were left out.
+Privacy: only cells the release step shows in full become a row (`bot.insight.release`);
+layers left out are named with the reason (as the text digest does).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.insight.aggregation import CampaignAggregate, Cell
-from bot.insight.privacy import VisibleStatement, apply_threshold
+from bot.insight.aggregation import Cell
+from bot.insight.privacy import VisibleStatement, Withheld
+from bot.insight.release import Release
 from bot.labels import layer_label, option_label
 from bot.settings.config import CampaignSettings
 from bot.texts import Texts
@@ -77,10 +78,10 @@ class ChartData:
     notes: tuple[str, ...]  # figure notes: apart options, layers left out, empty campaign
 
 
-def chart_rows(aggregate: CampaignAggregate, *, campaign: CampaignSettings,
+def chart_rows(release: Release, *, campaign: CampaignSettings,
                scale: tuple[ScaleOption, ...], texts: Texts) -> ChartData:
     t, k = texts, campaign.privacy_threshold
-    visible = [apply_threshold(s, k) for s in aggregate.statements]
+    visible = list(release.statements)
     legend = _legend(scale, t)
     apart = [o for o in scale if o.value is None]
     apart_names = ", ".join(option_label(o, t) for o in apart)
@@ -90,13 +91,16 @@ def chart_rows(aggregate: CampaignAggregate, *, campaign: CampaignSettings,
     elif apart:
         notes.append(t.gettext("“{options}” is not on the scale and is shown apart, on the "
                                "right.", options=apart_names))
-    if any(v.hidden_layers and v.total is not None for v in visible):
+    if any(Withheld.BELOW_THRESHOLD in v.withheld.values() for v in visible if v.answers >= k):
         notes.append(t.ngettext("Layers with fewer than {n} answer are left out.",
                                 "Layers with fewer than {n} answers are left out.", k))
-        if any(v.statement.cells[layer].respondents >= k
-               for v in visible if v.total is not None for layer in v.hidden_layers):
-            notes.append(t.gettext("Sometimes a small layer is left out as well, so the "
-                                   "answers left out cannot be worked out from the total."))
+    if any(v.coarse for v in visible):
+        notes.append(t.gettext("A small layer whose answers would say what nearly each of "
+                               "its people answered is left out, to protect that group."))
+    if visible:
+        notes.append(t.gettext("Totals are over the layers shown; a layer's bars change "
+                               "only once at least {k} of its answers are new or changed.",
+                               k=k))
     return ChartData(
         title=t.gettext("Positions per layer of government — {campaign}",
                         campaign=campaign.name),
@@ -133,21 +137,27 @@ def _panel(v: VisibleStatement, campaign: CampaignSettings, scale: tuple[ScaleOp
            t: Texts) -> Panel:
     closed = t.gettext(" (closed)") if v.statement.state == "closed" else ""
     title = textwrap.fill(f"“{v.statement.text}”{closed}", width=TITLE_WIDTH)
-    if v.total is None:
+    if v.answers < campaign.privacy_threshold:
         note = t.gettext("Fewer than {k} answers so far: not shown yet.",
                          k=campaign.privacy_threshold)
         return Panel(v.statement.key, title, rows=(), notes=(note,))
     rows = [bar_row(v.cells[layer], scale=scale,
                     label=_count_label(layer_label(layer, campaign, t), v.cells[layer]))
             for layer in layer_order(campaign, set(v.cells))]
-    rows.append(bar_row(v.total, scale=scale,
-                        label=_count_label(t.gettext("All layers"), v.total)))
-    notes: tuple[str, ...] = ()
-    if v.hidden_layers:
-        names = ", ".join(layer_label(layer, campaign, t)
-                          for layer in layer_order(campaign, set(v.hidden_layers)))
-        notes = (t.gettext("Not shown (too few answers): {layers}", layers=names),)
-    return Panel(v.statement.key, title, rows=tuple(rows), notes=notes)
+    if v.total is not None and len(v.cells) > 1:
+        rows.append(bar_row(v.total, scale=scale,
+                            label=_count_label(t.gettext("Layers shown together"), v.total)))
+    notes = []
+    for reason, text in ((Withheld.BELOW_THRESHOLD,
+                          t.gettext("Below the privacy threshold: {layers}")),
+                         (Withheld.SMALL_GROUP,
+                          t.gettext("Not broken down, to protect a small group: {layers}"))):
+        layers = {layer for layer, why in v.withheld.items() if why == reason}
+        if layers:
+            names = ", ".join(layer_label(layer, campaign, t)
+                              for layer in layer_order(campaign, layers))
+            notes.append(text.format(layers=names))
+    return Panel(v.statement.key, title, rows=tuple(rows), notes=tuple(notes))
 
 
 def _count_label(name: str, cell: Cell) -> str:

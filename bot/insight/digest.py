@@ -1,4 +1,4 @@
-"""Build the digest document from the campaign aggregate: per theme, per layer, highlights."""
+"""Build the digest document from the release: per theme, per layer, highlights."""
 
 from __future__ import annotations
 
@@ -6,36 +6,49 @@ from babel.dates import format_date
 
 from bot.document import Bullets, Document, Paragraph, Section
 from bot.domain import UNKNOWN_LAYER
-from bot.insight.aggregation import CampaignAggregate, StatementAggregate
+from bot.insight.aggregation import StatementAggregate
 from bot.insight.digest_context import DigestContext
 from bot.insight.highlights import most_consensus, most_divergence
 from bot.insight.momentum import Momentum
 from bot.insight.momentum_text import with_momentum
-from bot.insight.privacy import VisibleStatement, apply_threshold
+from bot.insight.privacy import VisibleStatement
+from bot.insight.release import Release
 from bot.labels import layer_label, percent, signed
 from bot.texts import Texts
 
 
-def build_digest(aggregate: CampaignAggregate, ctx: DigestContext,
+def build_digest(release: Release, ctx: DigestContext,
                  momentum: Momentum | None = None) -> Document:
-    t, k = ctx.texts, ctx.campaign.privacy_threshold
-    visible = [apply_threshold(s, k) for s in aggregate.statements]
-    people = sum(aggregate.participants_by_layer.values())
-    positions = sum(aggregate.positions_by_layer.values())
+    """The digest from what the release step lets through (and nothing else)."""
+    t = ctx.texts
+    visible = list(release.statements)
+    people = sum(release.participants_by_layer.values())
+    positions = sum(release.positions_by_layer.values())
     intro = t.gettext(
         "{people} participants took {positions} positions on {statements} statements.",
         people=people, positions=positions, statements=len(visible))
-    sections = (*_theme_sections(visible, ctx), _participation_section(aggregate, ctx))
+    sections = (*_theme_sections(visible, ctx), _participation_section(release, ctx))
     return Document(
         title=t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
                         date=format_date(ctx.local_date(), format="long", locale=t.language)),
         intro=intro,
         highlights=_highlights(visible, ctx),
         sections=sections if momentum is None else with_momentum(sections, momentum, ctx),
-        footer=t.gettext(
-            "Positions of fewer than {k} people per layer are not shown. "
-            "Nobody's individual position is shared.", k=k),
+        footer=_footer(ctx),
     )
+
+
+def _footer(ctx: DigestContext) -> str:
+    t, k = ctx.texts, ctx.campaign.privacy_threshold
+    parts = [t.gettext("Positions of fewer than {k} people per layer are not shown. "
+                       "Nobody's individual position is shared.", k=k),
+             t.gettext("A layer's figures change only once at least {k} of its answers are "
+                       "new or changed since they were last shown; until then the previous "
+                       "figures stand.", k=k)]
+    if ctx.campaign.low_threshold:
+        parts.append(t.gettext("Note: the privacy threshold is set to {k}, below the advised "
+                               "3 (allow_low_threshold).", k=k))
+    return " ".join(parts)
 
 
 def _highlights(visible: list[VisibleStatement], ctx: DigestContext) -> tuple[str, ...]:
@@ -83,7 +96,7 @@ def _statement_heading(statement: StatementAggregate, ctx: DigestContext) -> str
 
 def _layer_lines(v: VisibleStatement, ctx: DigestContext) -> list[str]:
     t, k = ctx.texts, ctx.campaign.privacy_threshold
-    if v.total is None:
+    if v.answers < k:
         return [t.gettext("Fewer than {k} answers so far: not shown yet.", k=k)]
     lines = []
     for layer in (*ctx.campaign.layer_keys, UNKNOWN_LAYER):
@@ -94,12 +107,17 @@ def _layer_lines(v: VisibleStatement, ctx: DigestContext) -> list[str]:
                                    layer=label, n=cell.respondents,
                                    share=percent(cell.agree_share(ctx.scale), t),
                                    mean=_mean(cell.mean(ctx.scale), t)))
-        elif layer in v.hidden_layers:
-            lines.append(t.gettext("{layer}: too few answers to show", layer=label))
+        elif layer in v.coarse:
+            lines.append(t.gettext("{layer} ({n}): not broken down, to protect a small group",
+                                   layer=label, n=v.coarse[layer]))
+        elif layer in v.withheld:
+            lines.append(t.gettext("{layer}: below the privacy threshold", layer=label))
     total = v.total
-    lines.append(t.gettext("All layers ({n}): {share} agree, mean {mean}",
-                           n=total.respondents, share=percent(total.agree_share(ctx.scale), t),
-                           mean=_mean(total.mean(ctx.scale), t)))
+    if total is not None and len(v.cells) > 1:
+        lines.append(t.gettext("Layers shown together ({n}): {share} agree, mean {mean}",
+                               n=total.respondents,
+                               share=percent(total.agree_share(ctx.scale), t),
+                               mean=_mean(total.mean(ctx.scale), t)))
     return lines
 
 
@@ -107,16 +125,16 @@ def _mean(value: float | None, t: Texts) -> str:
     return "–" if value is None else signed(value, t)
 
 
-def _participation_section(aggregate: CampaignAggregate, ctx: DigestContext) -> Section:
+def _participation_section(release: Release, ctx: DigestContext) -> Section:
     t = ctx.texts
     lines = []
     for layer in (*ctx.campaign.layer_keys, UNKNOWN_LAYER):
-        people = aggregate.participants_by_layer.get(layer, 0)
+        people = release.participants_by_layer.get(layer, 0)
         if layer == UNKNOWN_LAYER and not people:
             continue
         lines.append(t.ngettext(
             "{layer}: {n} participant, response rate {rate}",
             "{layer}: {n} participants, response rate {rate}", people,
             layer=layer_label(layer, ctx.campaign, t),
-            rate=percent(aggregate.response_rate(layer), t)))
+            rate=percent(release.response_rate(layer), t)))
     return Section(title=t.gettext("Who is taking part"), blocks=(Bullets(tuple(lines)),))

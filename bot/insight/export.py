@@ -1,4 +1,9 @@
-"""CSV export of the aggregates per statement × layer, with the privacy threshold applied."""
+"""CSV export of the aggregates per statement × layer, as the release step lets them out.
+
+Each layer row says whether it is shown in full and, if not, why (`withheld`): below the
+privacy threshold (nothing), or a small group shown as a count of respondents only. The
+"*" row is over the layers shown in full, like every total positie publishes.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +11,32 @@ import csv
 import io
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.insight.aggregation import CampaignAggregate
-from bot.insight.privacy import apply_threshold
+from bot.insight.release import Release
 
 
-def aggregates_csv(aggregate: CampaignAggregate, scale: tuple[ScaleOption, ...],
-                   layers: tuple[str, ...], k: int) -> str:
+def aggregates_csv(release: Release, scale: tuple[ScaleOption, ...],
+                   layers: tuple[str, ...]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["statement", "theme", "state", "layer", "shown", "respondents",
-                     "agree_share", "mean", *(f"n_{o.key}" for o in scale)])
-    for statement in aggregate.statements:
-        visible = apply_threshold(statement, k)
-        rows = [(layer, visible.cells.get(layer), layer in visible.hidden_layers)
-                for layer in (*layers, UNKNOWN_LAYER)]
-        rows.append(("*", visible.total, visible.total is None and statement.respondents > 0))
-        for layer, cell, hidden in rows:
+    writer.writerow(["statement", "theme", "state", "layer", "shown", "withheld",
+                     "respondents", "agree_share", "mean", *(f"n_{o.key}" for o in scale)])
+    blank = [""] * (2 + len(scale))
+    for visible in release.statements:
+        statement = visible.statement
+        for layer in (*layers, UNKNOWN_LAYER, "*"):
+            cell = visible.total if layer == "*" else visible.cells.get(layer)
             prefix = [statement.key, statement.theme_key, statement.state, layer]
-            if cell is None:
-                # Hidden cells say only that they are hidden; empty layers say 0.
-                blank = [""] * (3 + len(scale))
-                writer.writerow([*prefix, "no" if hidden else "yes",
-                                 *(blank if hidden else ["0", "", "", *["0"] * len(scale)])])
-                continue
-            mean = cell.mean(scale)
-            writer.writerow([*prefix, "yes", cell.respondents,
-                             f"{cell.agree_share(scale):.4f}",
-                             "" if mean is None else f"{mean:.4f}",
-                             *(cell.counts.get(o.key, 0) for o in scale)])
+            if cell is not None:
+                mean = cell.mean(scale)
+                writer.writerow([*prefix, "yes", "", cell.respondents,
+                                 f"{cell.agree_share(scale):.4f}",
+                                 "" if mean is None else f"{mean:.4f}",
+                                 *(cell.counts.get(o.key, 0) for o in scale)])
+            elif layer in visible.withheld:
+                n = visible.coarse.get(layer, "")
+                writer.writerow([*prefix, "no", visible.withheld[layer], n, *blank])
+            elif layer == "*" and visible.answers:
+                writer.writerow([*prefix, "no", "", "", *blank])
+            else:  # nobody of this layer answered
+                writer.writerow([*prefix, "yes", "", 0, "", "", *["0"] * len(scale)])
     return out.getvalue()

@@ -1,9 +1,11 @@
 """Momentum: what moved since the previous digest, from SQL aggregates and digest snapshots.
 
-Everything here is a count or a share over cells the privacy threshold lets a digest show;
-nobody's own position or change is ever singled out. Each posted digest saves a snapshot of
-what it showed (shares of shown cells, participants per layer), and the next digest compares
-with it. The history of position events is read only for the pairs active since then.
+Everything here comes from the release step (`bot.insight.release`): shares of released
+cells only, so "moved most" compares two released versions, which differ by at least k
+people; counts of people (new positions, changes of mind) are published from k on.
+Each posted digest saves a snapshot of what it showed (shares of shown cells, participants
+per layer), and the next digest compares with it. The history of position events is read
+only for the pairs active since then.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from sqlalchemy import and_, case, distinct, func, select
 
 from bot.clock import utc
 from bot.domain import ScaleOption
-from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
 from bot.insight.momentum_layers import LayerComparison, LayerNudge, compare_layers, layer_nudges
-from bot.insight.privacy import apply_threshold
+from bot.insight.privacy import count_shown
+from bot.insight.release import Release
 from bot.store.db import Database
 from bot.store.models import (
     DigestSnapshot,
@@ -53,8 +55,8 @@ class CallToAction:
 @dataclass(frozen=True, slots=True)
 class Momentum:
     since: datetime | None  # the previous digest; None for the first
-    new_positions: dict[str, int]  # layer -> positions first taken since then
-    people_changed: int  # people who changed a position since then
+    new_positions: dict[str, int]  # layer -> positions first taken since then (k or more)
+    people_changed: int  # people who changed a position since then (0 when under k)
     participation: dict[str, tuple[int, ...]]  # layer -> participants per digest, then now
     moved_most: AgreementMove | None
     fewest_answers: CallToAction | None
@@ -64,44 +66,45 @@ class Momentum:
 
 
 async def compute_momentum(db: Database, campaign_id: str, *, now: datetime,
-                           aggregate: CampaignAggregate | None = None,
-                           scale: tuple[ScaleOption, ...] | None = None,
-                           privacy_threshold: int = 3) -> Momentum:
-    """Pass the digest's own aggregate to avoid computing it twice; the scale defaults to
-    the campaign's as stored, the threshold to the config's default."""
-    aggregate = aggregate or await aggregate_campaign(db, campaign_id)
+                           release: Release,
+                           scale: tuple[ScaleOption, ...] | None = None) -> Momentum:
+    """From the digest's own release; the scale defaults to the campaign's as stored."""
     scale = scale or await _stored_scale(db, campaign_id)
-    snapshot = snapshot_of(aggregate, scale, privacy_threshold)
+    k = release.k
+    snapshot = snapshot_of(release, scale)
     earlier = await _snapshots(db, campaign_id, before=utc(now))
     since = earlier[-1][0] if earlier else None
     if since is None:
-        new_positions = dict(aggregate.positions_by_layer)
+        new_positions = dict(release.positions_by_layer)
         people_changed = await _people_ever_changed(db, campaign_id)
     else:
         new_positions, people_changed = await _activity_since(db, campaign_id, since)
     return Momentum(
-        since=since, new_positions=new_positions, people_changed=people_changed,
+        since=since,
+        new_positions={layer: n for layer, n in new_positions.items()
+                       if count_shown(n, k) is not None},
+        people_changed=count_shown(people_changed, k) or 0,
         participation=_participation(earlier, snapshot),
-        moved_most=_moved_most(earlier[-1][1] if earlier else {}, snapshot, aggregate),
-        fewest_answers=_fewest_answers(aggregate),
-        comparisons=compare_layers(aggregate, scale, privacy_threshold),
-        nudges=layer_nudges(aggregate, privacy_threshold),
+        moved_most=_moved_most(earlier[-1][1] if earlier else {}, snapshot, release),
+        fewest_answers=_fewest_answers(release),
+        comparisons=compare_layers(release, scale),
+        nudges=layer_nudges(release),
         snapshot=snapshot)
 
 
-def snapshot_of(aggregate: CampaignAggregate, scale: tuple[ScaleOption, ...],
-                k: int) -> dict[str, Any]:
-    """Only what a digest may show: agree shares of shown cells and counts per layer."""
+def snapshot_of(release: Release, scale: tuple[ScaleOption, ...]) -> dict[str, Any]:
+    """Only what a digest shows: agree shares of released cells and counts per layer."""
     agree: dict[str, dict[str, float]] = {}
-    for statement in aggregate.statements:
-        visible = apply_threshold(statement, k)
+    for visible in release.statements:
         if visible.total is None:
             continue
         shares = {layer: cell.agree_share(scale) for layer, cell in visible.cells.items()}
-        agree[statement.key] = {ALL_LAYERS: visible.total.agree_share(scale), **shares}
+        if len(shares) > 1:  # one layer shown: its total is that layer, not "all layers"
+            shares[ALL_LAYERS] = visible.total.agree_share(scale)
+        agree[visible.statement.key] = shares
     return {"version": 1, "agree": agree,
-            "participants": dict(aggregate.participants_by_layer),
-            "positions": dict(aggregate.positions_by_layer)}
+            "participants": dict(release.participants_by_layer),
+            "positions": dict(release.positions_by_layer)}
 
 
 async def save_snapshot(db: Database, *, campaign_id: str, period: str,
@@ -189,9 +192,9 @@ def _participation(earlier: list[tuple[datetime, dict[str, Any]]],
 
 
 def _moved_most(before: dict[str, Any], now: dict[str, Any],
-                aggregate: CampaignAggregate) -> AgreementMove | None:
+                release: Release) -> AgreementMove | None:
     """The largest change in agree share among cells shown in both digests."""
-    texts = {s.key: s.text for s in aggregate.statements}
+    texts = {v.statement.key: v.statement.text for v in release.statements}
     best: AgreementMove | None = None
     for key, cells in now["agree"].items():
         for layer, after in cells.items():
@@ -204,12 +207,12 @@ def _moved_most(before: dict[str, Any], now: dict[str, Any],
     return best
 
 
-def _fewest_answers(aggregate: CampaignAggregate) -> CallToAction | None:
-    open_ones = [s for s in aggregate.statements if s.state == "open"]
-    quietest = min(open_ones, key=lambda s: s.respondents, default=None)
+def _fewest_answers(release: Release) -> CallToAction | None:
+    open_ones = [v for v in release.statements if v.statement.state == "open"]
+    quietest = min(open_ones, key=lambda v: v.answers, default=None)
     if quietest is None:
         return None
-    return CallToAction(quietest.key, quietest.text, quietest.respondents)
+    return CallToAction(quietest.statement.key, quietest.statement.text, quietest.answers)
 
 
 __all__ = ["ALL_LAYERS", "AgreementMove", "CallToAction", "LayerComparison",

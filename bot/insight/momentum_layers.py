@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.insight.aggregation import CampaignAggregate
-from bot.insight.privacy import apply_threshold
+from bot.insight.release import Release
 
 MAX_NUDGES = 3  # a digest is read, not scanned: the few thinnest spots only
 
@@ -32,13 +31,12 @@ class LayerNudge:
     answers: int  # on the theme's open statements, below the privacy threshold
 
 
-def compare_layers(aggregate: CampaignAggregate, scale: tuple[ScaleOption, ...],
-                   k: int) -> tuple[LayerComparison, ...]:
-    visible = [apply_threshold(s, k) for s in aggregate.statements]
+def compare_layers(release: Release,
+                   scale: tuple[ScaleOption, ...]) -> tuple[LayerComparison, ...]:
     out = []
-    for layer in _named_layers(aggregate):
+    for layer in _named_layers(release):
         own_agree = own_n = other_agree = other_n = 0
-        for v in visible:
+        for v in release.statements:
             own = v.cells.get(layer)
             if own is None:
                 continue
@@ -51,34 +49,35 @@ def compare_layers(aggregate: CampaignAggregate, scale: tuple[ScaleOption, ...],
             layer=layer,
             agree_share=own_agree / own_n if own_n else None,
             others_agree_share=other_agree / other_n if other_n else None,
-            response_rate=aggregate.response_rate(layer),
-            others_response_rate=_others_rate(aggregate, layer)))
+            response_rate=release.response_rate(layer),
+            others_response_rate=_others_rate(release, layer)))
     return tuple(out)
 
 
-def layer_nudges(aggregate: CampaignAggregate, k: int) -> tuple[LayerNudge, ...]:
-    """Layers with fewer than k answers on a theme that has an open statement."""
+def layer_nudges(release: Release) -> tuple[LayerNudge, ...]:
+    """Layers with fewer than k answers on a theme that has an open statement (how many
+    answered, which says nothing of what)."""
     themes: dict[str, tuple[str, dict[str, int]]] = {}
-    for statement in aggregate.statements:
-        if statement.state != "open":
+    for v in release.statements:
+        if v.statement.state != "open":
             continue
-        _, counts = themes.setdefault(statement.theme_key, (statement.theme_title, {}))
-        for layer, cell in statement.cells.items():
-            counts[layer] = counts.get(layer, 0) + cell.respondents
+        _, counts = themes.setdefault(v.statement.theme_key, (v.statement.theme_title, {}))
+        for layer, n in v.live_respondents.items():
+            counts[layer] = counts.get(layer, 0) + n
     nudges = [LayerNudge(layer, title, counts.get(layer, 0))
               for title, counts in themes.values()
-              for layer in _named_layers(aggregate) if counts.get(layer, 0) < k]
+              for layer in _named_layers(release) if counts.get(layer, 0) < release.k]
     return tuple(sorted(nudges, key=lambda n: n.answers)[:MAX_NUDGES])
 
 
-def _named_layers(aggregate: CampaignAggregate) -> list[str]:
+def _named_layers(release: Release) -> list[str]:
     """Layers that have participants, except the built-in "onbekend"."""
-    return [layer for layer, n in sorted(aggregate.participants_by_layer.items())
+    return [layer for layer, n in sorted(release.participants_by_layer.items())
             if n and layer != UNKNOWN_LAYER]
 
 
-def _others_rate(aggregate: CampaignAggregate, layer: str) -> float:
-    people = sum(n for other, n in aggregate.participants_by_layer.items() if other != layer)
-    given = sum(n for other, n in aggregate.positions_by_layer.items() if other != layer)
-    possible = people * aggregate.statements_asked
+def _others_rate(release: Release, layer: str) -> float:
+    people = sum(n for other, n in release.participants_by_layer.items() if other != layer)
+    given = sum(n for other, n in release.positions_by_layer.items() if other != layer)
+    possible = people * release.statements_asked
     return given / possible if possible else 0.0

@@ -1,50 +1,155 @@
-"""The privacy threshold k: which cells of a statement may be shown.
+"""What a cell may show, and when its published figures may change: the rules, no storage.
 
-A layer × statement cell with fewer than k respondents is hidden. Because the statement's
-total is shown too, the hidden cells together must not form a group of 1..k-1 people
-(total minus the shown cells would reveal them), so further cells are hidden, smallest
-first, until the hidden remainder is 0 or at least k. A total below k is hidden as well.
+A cell is one layer × one statement. The reader to defend against keeps every message
+positie posts, knows who belongs to which layer and who joined when, and may have answered
+the statement themselves. Three rules follow (the README's "Privacy" explains them):
+
+- **Threshold**: a cell with fewer than k respondents shows nothing.
+- **No telling answers alike** (attribute disclosure): a small cell (under
+  `SMALL_CELL_FACTOR` × k respondents) in which fewer than k people are outside the largest
+  answer class (agree, neutral, disagree, no opinion) is shown as a count only: its
+  figures would tell every reader what nearly everyone in it answered.
+- **Release control over time**: published figures are the cell's last *release*, a stored
+  copy of its counts. A new release replaces it only when the change against *every*
+  earlier release of the cell needs at least k people to explain it, and neither what was
+  gained nor what was lost is itself a small group answering alike. Otherwise the previous
+  figures stand, so the difference between any two outputs is never one person's answer.
+
+Totals are over the layers shown in full only, so "total minus the shown layers" leaves
+nothing to subtract; no large cell is hidden to protect a small one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from bot.domain import ScaleOption
 from bot.insight.aggregation import Cell, StatementAggregate
+
+# Cells (and changes) of at least this many times k respondents are large: their figures
+# are the finding, and a near-unanimous large cell is reported as it is.
+SMALL_CELL_FACTOR = 4
+
+Counts = Mapping[str, int]
+
+
+class Withheld(enum.StrEnum):
+    """Why a layer's figures are not shown in full."""
+
+    BELOW_THRESHOLD = "below_threshold"  # fewer than k respondents: nothing shown
+    SMALL_GROUP = "small_group"  # shown as a count only, to protect a small group
 
 
 @dataclass(frozen=True, slots=True)
 class VisibleStatement:
-    statement: StatementAggregate
-    cells: dict[str, Cell]  # shown cells only
-    hidden_layers: frozenset[str]
-    total: Cell | None  # None when the statement has fewer than k respondents
+    """A statement as every output may publish it (digest, chart, export, momentum, tally).
+
+    Only `cells` carry figures, and only they may decide a highlight or a comparison;
+    `coarse` layers are shown as a number of respondents only. `answers` and
+    `live_respondents` say how many took part, never what anyone answered.
+    """
+
+    statement: StatementAggregate  # key, text, theme, state; its cells are `cells`
+    cells: dict[str, Cell]  # shown in full: released figures
+    coarse: dict[str, int]  # layer -> respondents, shown as a count only
+    withheld: dict[str, Withheld]  # every layer with respondents not in `cells`, and why
+    total: Cell | None  # over the layers in `cells` only; None when none is shown in full
+    answers: int  # respondents over all layers, now
+    live_respondents: dict[str, int]  # layer -> respondents now
+
+    @property
+    def hidden_layers(self) -> frozenset[str]:
+        return frozenset(self.withheld)
 
     @property
     def respondents_shown(self) -> int | None:
         return None if self.total is None else self.total.respondents
 
 
-def apply_threshold(statement: StatementAggregate, k: int) -> VisibleStatement:
-    cells = {layer: c for layer, c in statement.cells.items() if c.respondents > 0}
-    total = statement.total()
-    if total.respondents < k:
-        return VisibleStatement(statement, {}, frozenset(cells), None)
-    hidden = {layer for layer, c in cells.items() if c.respondents < k}
-    shown = sorted((c.respondents, layer) for layer, c in cells.items() if layer not in hidden)
-    remainder = sum(cells[layer].respondents for layer in hidden)
-    while 0 < remainder < k and shown:
-        n, layer = shown.pop(0)  # the smallest shown cell protects the remainder best
-        hidden.add(layer)
-        remainder += n
+def answer_classes(scale: Sequence[ScaleOption]) -> dict[str, str]:
+    """Option key -> answer class: what a share or mean can give away about a person."""
+    def of(option: ScaleOption) -> str:
+        if option.value is None:
+            return "apart"
+        return "agree" if option.value > 0 else "disagree" if option.value < 0 else "neutral"
+    return {o.key: of(o) for o in scale}
+
+
+def discloses(counts: Counts, classes: Mapping[str, str], k: int) -> bool:
+    """A small group in which fewer than k people are outside the largest answer class."""
+    n = sum(counts.values())
+    if n == 0 or n >= SMALL_CELL_FACTOR * k:
+        return False
+    by_class: Counter[str] = Counter()
+    for option, c in counts.items():
+        by_class[classes.get(option, option)] += c
+    return n - max(by_class.values()) < k
+
+
+def change_releasable(current: Counts, earlier: Counts, classes: Mapping[str, str],
+                      k: int) -> bool:
+    """Whether figures may go from `earlier` to `current`: at least k people are needed to
+    explain the change (each adds one answer, drops one, or both), and neither the answers
+    gained nor those lost are a small group answering alike."""
+    options = set(current) | set(earlier)
+    gained = {o: current.get(o, 0) - earlier.get(o, 0) for o in options
+              if current.get(o, 0) > earlier.get(o, 0)}
+    lost = {o: earlier.get(o, 0) - current.get(o, 0) for o in options
+            if earlier.get(o, 0) > current.get(o, 0)}
+    if max(sum(gained.values()), sum(lost.values())) < k:
+        return False
+    return not discloses(gained, classes, k) and not discloses(lost, classes, k)
+
+
+def releasable(current: Counts, releases: Sequence[Counts], classes: Mapping[str, str],
+               k: int) -> bool:
+    """Whether `current` may become the cell's next release, after `releases`."""
+    if sum(current.values()) < k or discloses(current, classes, k):
+        return False
+    return all(change_releasable(current, r, classes, k) for r in releases)
+
+
+def apply_threshold(statement: StatementAggregate, k: int, *, scale: Sequence[ScaleOption],
+                    released: Mapping[str, Counts] | None = None) -> VisibleStatement:
+    """The statement as it may be published, from its cells' releases (layer -> counts).
+
+    Without `released` every cell is judged as a first release: right for one output on
+    its own, never for a series (the release step, `bot.insight.release`, passes them).
+    """
+    live = {layer: c.respondents for layer, c in statement.cells.items() if c.respondents}
+    if released is None:
+        classes = answer_classes(scale)
+        released = {layer: c.counts for layer, c in statement.cells.items()
+                    if releasable(c.counts, (), classes, k)}
+    cells: dict[str, Cell] = {}
+    coarse: dict[str, int] = {}
+    withheld: dict[str, Withheld] = {}
+    for layer, n in live.items():
+        if n < k:
+            withheld[layer] = Withheld.BELOW_THRESHOLD
+        elif layer in released:
+            cells[layer] = Cell(layer=layer, counts=dict(released[layer]))
+        else:
+            coarse[layer] = n
+            withheld[layer] = Withheld.SMALL_GROUP
     return VisibleStatement(
-        statement=statement,
-        cells={layer: c for layer, c in cells.items() if layer not in hidden},
-        hidden_layers=frozenset(hidden),
-        total=total,
-    )
+        statement=replace(statement, cells=cells), cells=cells, coarse=coarse,
+        withheld=withheld, total=_total(cells), answers=sum(live.values()),
+        live_respondents=live)
 
 
-def tally_visible(counts: dict[str, int], k: int) -> dict[str, int] | None:
-    """A live tally (counts per option, all layers) is shown only from k respondents on."""
-    return counts if sum(counts.values()) >= k else None
+def _total(cells: Mapping[str, Cell]) -> Cell | None:
+    if not cells:
+        return None
+    counts: Counter[str] = Counter()
+    for cell in cells.values():
+        counts.update(cell.counts)
+    return Cell(layer="*", counts=dict(counts))
+
+
+def count_shown(n: int, k: int) -> int | None:
+    """A count of people (new positions, changes of mind) is published from k on."""
+    return n if n >= k else None

@@ -1,17 +1,37 @@
-"""The live tally line under a statement: counts per option, never names, only from k on."""
+"""The live tally line under a statement: never names, only figures the release step let out.
+
+How many answered is live (it says nothing about what anyone answered); the counts per
+option are those of the layers shown in full as last released, so they move only in
+steps that hold at least k new or changed answers: a click between two edits cannot be
+read off their difference.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from bot.domain import ScaleOption
 from bot.labels import option_label
 from bot.texts import Texts
 
 
-def tally_line(counts: dict[str, int] | None, scale: tuple[ScaleOption, ...], texts: Texts,
-               k: int) -> str:
-    if counts is None:
+@dataclass(frozen=True, slots=True)
+class TallyView:
+    answers: int  # respondents now, all layers
+    counts: dict[str, int] | None  # per option over the released layers; None: none shown
+
+
+def tally_line(view: TallyView, scale: tuple[ScaleOption, ...], texts: Texts, k: int,
+               *, per_option: bool = True) -> str:
+    if view.answers < k:
         return texts.gettext("The tally appears from {k} answers on.", k=k)
-    parts = [f"{option_label(o, texts)} {counts[o.key]}" for o in scale if counts.get(o.key)]
-    total = sum(counts.values())
-    return texts.ngettext("Tally ({n} answer): {parts}", "Tally ({n} answers): {parts}", total,
-                          parts=" · ".join(parts))
+    line = texts.ngettext("{n} answer so far.", "{n} answers so far.", view.answers)
+    if not per_option or not view.counts:
+        return line
+    parts = [f"{option_label(o, texts)} {view.counts[o.key]}" for o in scale
+             if view.counts.get(o.key)]
+    shown = sum(view.counts.values())
+    return line + " " + texts.ngettext(
+        "Per option ({n} answer, updated in steps of at least {k}): {parts}",
+        "Per option ({n} answers, updated in steps of at least {k}): {parts}", shown,
+        k=k, parts=" · ".join(parts))

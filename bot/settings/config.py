@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -31,6 +38,8 @@ DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="helemaal_oneens", value=-2),
     ScaleOption(key="weet_niet", value=None),
 )
+
+ADVISED_THRESHOLD = 3  # the lowest privacy threshold accepted without allow_low_threshold
 
 # Environment variables that may supply a core secret, by dotted key (platforms add theirs).
 SECRET_ENV = {"database.url": "POSITIE_DATABASE_URL"}
@@ -63,10 +72,24 @@ class CampaignSettings(_Frozen):
     name: str
     language: Literal["nl", "en"] = "nl"
     timezone: str = "Europe/Amsterdam"
+    # A threshold under ADVISED_THRESHOLD only with this set; start-up log and digests say so.
+    # (Declared first: the threshold's check reads it.)
+    allow_low_threshold: bool = False
     privacy_threshold: int = Field(default=3, ge=1)
+    # Live tally: "options" shows counts per option as last released, "count" only how many.
+    tally_detail: Literal["options", "count"] = "options"
     statements_file: str | None = None
     layers: tuple[LayerSettings, ...] = ()
     scale: tuple[ScaleOptionSettings, ...] = ()
+
+    @field_validator("privacy_threshold")
+    @classmethod
+    def _threshold_not_low(cls, k: int, info: ValidationInfo) -> int:
+        if k < ADVISED_THRESHOLD and not info.data.get("allow_low_threshold"):
+            raise ValueError(f"below {ADVISED_THRESHOLD}, small groups' answers can be worked "
+                             f"out; use at least {ADVISED_THRESHOLD}, or set "
+                             "campaign.allow_low_threshold = true to accept that")
+        return k
 
     @model_validator(mode="after")
     def _unique_keys(self) -> CampaignSettings:
@@ -79,6 +102,10 @@ class CampaignSettings(_Frozen):
         if len(set(options)) != len(options):
             raise ValueError("scale option keys must be unique")
         return self
+
+    @property
+    def low_threshold(self) -> bool:
+        return self.privacy_threshold < ADVISED_THRESHOLD
 
     @property
     def layer_keys(self) -> tuple[str, ...]:

@@ -259,3 +259,21 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(128), default="")
     outcome: Mapped[str] = mapped_column(String(200))
+
+
+class ReleasedCell(Base):
+    """One published version of a layer × statement cell's counts (the release step).
+
+    Outputs show a cell's latest version; a new one is added only when it differs from
+    every earlier one by enough people (bot/insight/privacy.py). The constraint lets one
+    process win each next version; the others read it and publish the same figures.
+    """
+
+    __tablename__ = "released_cells"
+    __table_args__ = (UniqueConstraint("statement_id", "layer", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
+    layer: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

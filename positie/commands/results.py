@@ -47,7 +47,7 @@ def digest_command(
             draft = await runtime.service.digest_draft(language)
             document, chart = draft.document, None
             if out is not None:  # asked for: a chart that fails is an error here
-                chart = await runtime.service.digest_chart(language, aggregate=draft.aggregate)
+                chart = await runtime.service.digest_chart(language, release=draft.release)
                 write_file(out / "samenvatting.txt", render_text(document) + "\n",
                            option="--out")
                 write_file(out / "samenvatting.png", chart, option="--out")
@@ -82,8 +82,6 @@ def export_command(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Export aggregates per statement × layer (cells under the threshold stay hidden)."""
-    from bot.insight.aggregation import aggregate_campaign
-    from bot.insight.export import aggregates_csv
     from positie.wiring import build_runtime
 
     if format != "csv":
@@ -93,11 +91,9 @@ def export_command(
     async def work() -> str:
         runtime = await build_runtime(settings, with_adapters=False)
         try:
-            aggregate = await aggregate_campaign(runtime.db, settings.campaign.id)
+            return await runtime.service.export_csv()
         finally:
             await runtime.close()
-        return aggregates_csv(aggregate, settings.campaign.scale_options(),
-                              settings.campaign.layer_keys, settings.campaign.privacy_threshold)
 
     text = run(work)
     if output is None:

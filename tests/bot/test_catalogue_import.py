@@ -57,7 +57,7 @@ async def test_a_statement_left_out_is_retired_and_comes_back(service: CampaignS
     refused = await service.record(vote(person("U2"), "visie-rijk", "oneens"))
     assert refused.reason is RefusalReason.NOT_OPEN
     assert "visie-rijk" not in await service.open_statement_keys()
-    aggregate_keys = [s.key for s in (await service.digest_draft()).aggregate.statements]
+    aggregate_keys = [s.key for s in (await service.digest_draft()).release.statements]
     assert "visie-rijk" not in aggregate_keys  # not in digests while retired
     async with service.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Position)) == 1

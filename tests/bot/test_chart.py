@@ -8,9 +8,10 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 
-from bot.insight.aggregation import CampaignAggregate, Cell, StatementAggregate, aggregate_campaign
+from bot.insight.aggregation import CampaignAggregate, Cell, StatementAggregate
 from bot.insight.chart import DPI, WIDTH_IN, render_chart
 from bot.insight.chart_data import TOTAL_ROW, ChartData, bar_row, chart_rows
+from bot.insight.release import Release, single_release
 from bot.service import CampaignService
 from bot.settings.config import DEFAULT_SCALE
 from bot.texts import texts_for
@@ -29,9 +30,11 @@ def statement(key: str, layers: dict[str, dict[str, int]],
         cells={layer: Cell(layer, counts) for layer, counts in layers.items()})
 
 
-def aggregate(*statements: StatementAggregate) -> CampaignAggregate:
-    return CampaignAggregate(statements=statements, participants_by_layer={},
-                             positions_by_layer={}, statements_asked=len(statements))
+def aggregate(*statements: StatementAggregate) -> Release:
+    return single_release(CampaignAggregate(statements=statements, participants_by_layer={},
+                                            positions_by_layer={},
+                                            statements_asked=len(statements)),
+                          scale=DEFAULT_SCALE, k=3)
 
 
 def rows_of(language: str, *statements: StatementAggregate) -> ChartData:
@@ -39,25 +42,29 @@ def rows_of(language: str, *statements: StatementAggregate) -> ChartData:
                       texts=texts_for(language))
 
 
-def test_layer_under_k_is_left_out_and_said_so() -> None:
+def test_layers_left_out_are_named_with_the_reason() -> None:
     data = rows_of("nl", statement("s1", {
-        "rijk": {"eens": 4, "oneens": 2}, "gemeente": {"eens": 5},
-        "provincie": {"helemaal_eens": 3}, "waterschap": {"oneens": 1},
-        "onbekend": {"weet_niet": 2}}))
+        "rijk": {"eens": 4, "oneens": 2, "neutraal": 1, "weet_niet": 1},
+        "gemeente": {"eens": 3, "oneens": 3}, "provincie": {"helemaal_eens": 3},
+        "waterschap": {"oneens": 1}, "onbekend": {"weet_niet": 2}}))
     [panel] = data.panels
     layers = [row.layer for row in panel.rows]
-    assert layers == ["rijk", "provincie", "gemeente", TOTAL_ROW]
-    assert panel.notes == ("Niet getoond (te weinig antwoorden): Waterschap, Onbekende laag",)
+    assert layers == ["rijk", "gemeente", TOTAL_ROW]
+    assert panel.notes == (
+        "Onder de privacydrempel: Waterschap, Onbekende laag",
+        "Niet uitgesplitst, ter bescherming van een kleine groep: Provincie")
     assert "Lagen met minder dan 3 antwoorden zijn weggelaten." in data.notes
-    # The total counts everyone; the three left out together cannot be told apart.
-    assert panel.rows[-1].respondents == 17
+    # The total is over the layers shown only: nothing left to subtract.
+    assert panel.rows[-1].respondents == 14
 
 
-def test_a_shown_layer_is_hidden_too_when_it_would_reveal_the_rest() -> None:
-    data = rows_of("nl", statement("s1", {"rijk": {"eens": 6}, "onbekend": {"oneens": 1}}))
+def test_a_large_layer_stays_shown_beside_one_person_without_a_layer() -> None:
+    data = rows_of("nl", statement("s1", {"rijk": {"eens": 4, "oneens": 3},
+                                          "onbekend": {"oneens": 1}}))
     [panel] = data.panels
-    assert [row.layer for row in panel.rows] == [TOTAL_ROW]
-    assert any(note.startswith("Soms is ook een kleine laag weggelaten") for note in data.notes)
+    assert [row.layer for row in panel.rows] == ["rijk"]
+    assert panel.rows[0].respondents == 7
+    assert panel.notes == ("Onder de privacydrempel: Onbekende laag",)
 
 
 def test_statement_under_k_gets_a_note_instead_of_bars() -> None:
@@ -69,11 +76,12 @@ def test_statement_under_k_gets_a_note_instead_of_bars() -> None:
 
 
 def test_dutch_labels_by_default() -> None:
-    data = rows_of("nl", statement("s1", {"rijk": {"eens": 3}, "onbekend": {"oneens": 3}},
-                                   state="closed"))
+    data = rows_of("nl", statement("s1", {
+        "rijk": {"eens": 2, "oneens": 2, "neutraal": 1},
+        "onbekend": {"eens": 1, "oneens": 1, "neutraal": 1, "weet_niet": 1}}, state="closed"))
     [panel] = data.panels
     assert [row.label for row in panel.rows] == [
-        "Rijk (3)", "Onbekende laag (3)", "Alle lagen (6)"]
+        "Rijk (5)", "Onbekende laag (4)", "Getoonde lagen samen (9)"]
     assert [entry.label for entry in data.legend] == [
         "helemaal oneens", "oneens", "neutraal", "eens", "helemaal eens", "weet niet"]
     assert panel.title.endswith("(gesloten)")
@@ -83,9 +91,10 @@ def test_dutch_labels_by_default() -> None:
 
 
 def test_english_when_asked() -> None:
-    data = rows_of("en", statement("s1", {"rijk": {"eens": 3}}))
+    diverse = {"eens": 1, "oneens": 1, "neutraal": 1, "weet_niet": 1}
+    data = rows_of("en", statement("s1", {"rijk": diverse, "gemeente": diverse}))
     assert [row.label for row in data.panels[0].rows] == [
-        "National government (3)", "All layers (3)"]
+        "National government (4)", "Municipality (4)", "Layers shown together (8)"]
 
 
 def test_bar_is_centred_on_neutral_with_dont_know_apart() -> None:
@@ -138,18 +147,18 @@ def test_png_has_the_width_and_grows_with_the_statements() -> None:
 
 async def test_service_renders_the_chart_from_the_database(service: CampaignService) -> None:
     await service.open(S)
-    layers = {"rijk": 4, "gemeente": 3, "provincie": 2, "waterschap": 1}
+    layers = {"rijk": 6, "gemeente": 3, "provincie": 2, "waterschap": 1}
     for layer, people in layers.items():
         for i in range(people):
             who = person(f"U{layer}{i}")
-            await service.record(vote(who, S, "eens" if i % 2 else "oneens"))
+            await service.record(vote(who, S, ("eens", "oneens", "neutraal")[i % 3]))
             await service.choose_layer(who, layer)
-    data = chart_rows(await aggregate_campaign(service.db, service.campaign_id),
-                      campaign=service.settings.campaign, scale=service.scale,
-                      texts=service.texts())
+    data = chart_rows(await service.release(), campaign=service.settings.campaign,
+                      scale=service.scale, texts=service.texts())
     [panel] = data.panels
-    assert [row.label for row in panel.rows] == ["Rijk (4)", "Gemeente (3)", "Alle lagen (10)"]
-    assert panel.notes == ("Niet getoond (te weinig antwoorden): Provincie, Waterschap",)
+    assert [row.label for row in panel.rows] == ["Rijk (6)"]
+    assert panel.notes == ("Onder de privacydrempel: Provincie, Waterschap",
+                           "Niet uitgesplitst, ter bescherming van een kleine groep: Gemeente")
     png = await service.digest_chart()
     assert png.startswith(PNG_MAGIC)
     height, width, _ = imread(BytesIO(png)).shape

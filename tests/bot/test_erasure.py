@@ -35,7 +35,8 @@ async def test_forget_erases_one_person_entirely(service: CampaignService) -> No
     erased = await service.forget(anna)
     assert (erased.known, erased.positions) == (True, 2)
     assert await counts(service) == (1, 1, 1)  # only Bram is left
-    assert (await service.tally(S1)) is None  # one respondent: under k, hidden
+    tally = await service.tally(S1)
+    assert (tally.answers, tally.counts) == (1, None)  # one respondent: under k, hidden
 
     again = await service.forget(anna)
     assert (again.known, again.positions) == (False, 0)

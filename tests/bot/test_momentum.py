@@ -1,9 +1,10 @@
-"""Momentum on a small data set checked by hand (k = 3).
+"""Momentum on a small data set checked by hand (k = 3), through the release step.
 
-Before the first digest: rijk R1-R4 and gemeente G1-G3 answer S1 (R3 changes eens ->
-oneens once); S2 is open without answers. After it: R5 joins on S1, G1 changes to eens, G2
-clicks oneens again (no change), R3 changes to helemaal_oneens, and on S2 waterschap W1, W2
-and G1 answer.
+Before the first digest: rijk R1-R6 answer S1 (e2 o2 n1 wn1, diverse: shown; R3 changes
+eens -> oneens once) and gemeente G1-G3 all say oneens (alike: a count only); S2 is open
+without answers. After it: five more rijk people answer S1 (he1 e1 n1 ho1 wn1: rijk's S1
+cell is released again, 2/6 -> 4/11 agree), G1 changes to eens, G2 clicks oneens again
+(no change), and on S2 waterschap W1, W2 and G1 answer (cells under k).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.document import AnswerButtons
-from bot.insight.momentum import ALL_LAYERS, compute_momentum, save_snapshot
+from bot.insight.momentum import Momentum, compute_momentum, save_snapshot
 from bot.insight.render_text import render_text
 from bot.service import CampaignService
 from tests.factories import T0, person, vote
@@ -42,8 +43,9 @@ def move_clock(service: CampaignService, to: object) -> None:
 async def data(service: CampaignService) -> CampaignService:
     await service.open(S1)
     await service.open(S2)
-    for n, (user, option) in enumerate([("R1", "eens"), ("R2", "eens"), ("R3", "eens"),
-                                        ("R3", "oneens"), ("R4", "helemaal_eens")]):
+    for n, (user, option) in enumerate([
+            ("R1", "eens"), ("R2", "eens"), ("R3", "eens"), ("R3", "oneens"),
+            ("R4", "oneens"), ("R5", "neutraal"), ("R6", "weet_niet")]):
         await answer(service, user, "rijk", S1, option, at=1 + n)
     for n, user in enumerate(("G1", "G2", "G3")):
         await answer(service, user, "gemeente", S1, "oneens", at=10 + n)
@@ -52,61 +54,77 @@ async def data(service: CampaignService) -> CampaignService:
 
 async def phase_two(service: CampaignService) -> None:
     move_clock(service, T0 + timedelta(days=2))
-    await answer(service, "R5", "rijk", S1, "eens", at=20)
-    await answer(service, "G1", "gemeente", S1, "eens", at=21)
-    await answer(service, "G2", "gemeente", S1, "oneens", at=22)
-    await answer(service, "R3", "rijk", S1, "helemaal_oneens", at=23)
-    await answer(service, "W1", "waterschap", S2, "eens", at=24)
-    await answer(service, "W2", "waterschap", S2, "oneens", at=25)
-    await answer(service, "G1", "gemeente", S2, "eens", at=26)
+    for n, (user, option) in enumerate([("R7", "helemaal_eens"), ("R8", "neutraal"),
+                                        ("R9", "helemaal_oneens"), ("R10", "weet_niet"),
+                                        ("R11", "eens")]):
+        await answer(service, user, "rijk", S1, option, at=20 + n)
+    await answer(service, "G1", "gemeente", S1, "eens", at=30)
+    await answer(service, "G2", "gemeente", S1, "oneens", at=31)
+    await answer(service, "W1", "waterschap", S2, "eens", at=32)
+    await answer(service, "W2", "waterschap", S2, "oneens", at=33)
+    await answer(service, "G1", "gemeente", S2, "eens", at=34)
+
+
+async def momentum_at(service: CampaignService, now: object) -> Momentum:
+    return await compute_momentum(service.db, service.campaign_id, now=now,  # type: ignore[arg-type]
+                                  release=await service.release(), scale=service.scale)
 
 
 async def test_the_first_digest_counts_everything_so_far(data: CampaignService) -> None:
-    momentum = await compute_momentum(data.db, data.campaign_id, now=FIRST_DIGEST)
+    momentum = await momentum_at(data, FIRST_DIGEST)
     assert momentum.since is None
-    assert momentum.new_positions == {"rijk": 4, "gemeente": 3}
-    assert momentum.people_changed == 1
-    assert momentum.participation == {"gemeente": (3,), "rijk": (4,)}
+    assert momentum.new_positions == {"rijk": 6, "gemeente": 3}
+    assert momentum.people_changed == 0  # one person changed: under k, not said
+    assert momentum.participation == {"gemeente": (3,), "rijk": (6,)}
     assert momentum.moved_most is None
     assert momentum.fewest_answers is not None
     assert (momentum.fewest_answers.statement_key, momentum.fewest_answers.answers) == (S2, 0)
     assert [(n.layer, n.theme_title, n.answers) for n in momentum.nudges] == [
         ("gemeente", THEME2, 0), ("rijk", THEME2, 0)]
-    assert momentum.snapshot["agree"] == {
-        S1: {ALL_LAYERS: pytest.approx(3 / 7), "rijk": 0.75, "gemeente": 0.0}}
+    # Gemeente's three alike answers are never a share, so never compared or moved.
+    assert momentum.snapshot["agree"] == {S1: {"rijk": pytest.approx(2 / 6)}}
 
 
 async def test_momentum_since_the_previous_digest(data: CampaignService) -> None:
-    first = await compute_momentum(data.db, data.campaign_id, now=FIRST_DIGEST)
+    first = await momentum_at(data, FIRST_DIGEST)
     await save_snapshot(data.db, campaign_id=data.campaign_id, period="p1",
                         snapshot=first.snapshot, now=FIRST_DIGEST)
     await phase_two(data)
-    momentum = await compute_momentum(data.db, data.campaign_id, now=NOW)
+    momentum = await momentum_at(data, NOW)
     assert momentum.since == FIRST_DIGEST
-    assert momentum.new_positions == {"rijk": 1, "gemeente": 1, "waterschap": 2}
-    assert momentum.people_changed == 2  # G1 and R3; G2 clicked the same option again
-    assert momentum.participation == {"gemeente": (3, 3), "rijk": (4, 5), "waterschap": (0, 2)}
+    # Gemeente +1 and waterschap +2 are under k: only rijk's five new positions are said.
+    assert momentum.new_positions == {"rijk": 5}
+    assert momentum.people_changed == 0  # G1 only (G2 clicked the same option again)
+    assert momentum.participation == {"gemeente": (3, 3), "rijk": (6, 11),
+                                      "waterschap": (0, 2)}
     moved = momentum.moved_most
     assert moved is not None
-    assert (moved.statement_key, moved.layer, moved.before) == (S1, "gemeente", 0.0)
-    assert moved.after == pytest.approx(1 / 3)
+    assert (moved.statement_key, moved.layer) == (S1, "rijk")
+    assert (moved.before, moved.after) == (pytest.approx(2 / 6), pytest.approx(4 / 11))
     assert momentum.fewest_answers is not None
     assert (momentum.fewest_answers.statement_key, momentum.fewest_answers.answers) == (S2, 3)
     comparisons = {c.layer: c for c in momentum.comparisons}
-    assert comparisons["rijk"].agree_share == pytest.approx(4 / 5)
-    assert comparisons["rijk"].others_agree_share == pytest.approx(1 / 3)
-    assert comparisons["rijk"].response_rate == pytest.approx(5 / 10)
+    assert comparisons["rijk"].agree_share == pytest.approx(4 / 11)
+    assert comparisons["rijk"].others_agree_share is None  # no other layer shown in full
+    assert comparisons["rijk"].response_rate == pytest.approx(11 / 22)
     assert comparisons["rijk"].others_response_rate == pytest.approx(6 / 10)
-    assert comparisons["gemeente"].agree_share == pytest.approx(1 / 3)
+    assert comparisons["gemeente"].agree_share is None
     assert comparisons["gemeente"].response_rate == pytest.approx(4 / 6)
-    assert comparisons["gemeente"].others_response_rate == pytest.approx(7 / 14)
-    # Waterschap's only cell (S2, 2 people) is under k: no agreement to compare.
     assert comparisons["waterschap"].agree_share is None
-    assert comparisons["waterschap"].others_response_rate == pytest.approx(9 / 16)
     assert [(n.layer, n.theme_title, n.answers) for n in momentum.nudges] == [
         ("waterschap", THEME1, 0), ("rijk", THEME2, 0), ("gemeente", THEME2, 1)]
-    # S2's total (3) is shown, its cells (2 and 1) are not: they never enter a comparison.
-    assert momentum.snapshot["agree"][S2] == {ALL_LAYERS: pytest.approx(2 / 3)}
+    assert S2 not in momentum.snapshot["agree"]  # no S2 cell is shown in full
+
+
+async def test_one_new_answer_moves_nothing(data: CampaignService) -> None:
+    first = await momentum_at(data, FIRST_DIGEST)
+    await save_snapshot(data.db, campaign_id=data.campaign_id, period="p1",
+                        snapshot=first.snapshot, now=FIRST_DIGEST)
+    move_clock(data, T0 + timedelta(days=2))
+    await answer(data, "R7", "rijk", S1, "helemaal_eens", at=20)
+    momentum = await momentum_at(data, NOW)
+    assert momentum.moved_most is None and momentum.new_positions == {}
+    assert momentum.snapshot["agree"] == first.snapshot["agree"]  # the figures stand
 
 
 async def test_the_digest_tells_it_in_dutch_without_naming_anyone(
@@ -120,13 +138,14 @@ async def test_the_digest_tells_it_in_dutch_without_naming_anyone(
     document = await data.digest()
     text = render_text(document)
     assert document.sections[0].title == "Sinds de vorige samenvatting"
-    assert "Nieuwe posities: Rijk +1, Gemeente +1, Waterschap +2." in text
-    assert "2 mensen veranderden van positie." in text
-    assert "(Gemeente): van 0% naar 33% eens." in text
-    assert "Deelnemers per laag: Rijk 4 → 5, Gemeente 3 → 3, Waterschap 0 → 2." in text
+    assert "Nieuwe posities: Rijk +5." in text
+    assert "veranderden van positie" not in text and "veranderde van positie" not in text
+    assert "(Rijk): van 33% naar 36% eens." in text
+    assert "Deelnemers per laag: Rijk 6 → 11, Gemeente 3 → 3, Waterschap 0 → 2." in text
     assert f"Van Waterschap nog geen antwoorden op {THEME1}." in text
     assert f"Van Gemeente nog maar 1 antwoord op {THEME2}." in text
-    assert "Rijk is het vaker eens dan de andere lagen (80% tegen 33%)." in text
+    assert "Gemeente (3): niet uitgesplitst, ter bescherming van een kleine groep" in text
+    assert "Waterschap: onder de privacydrempel" in text
     assert "Waterschap: nog te weinig antwoorden om de instemming te vergelijken." in text
     action = document.sections[-1]
     assert action.title == "Jouw positie telt"

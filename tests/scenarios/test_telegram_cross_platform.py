@@ -18,8 +18,8 @@ async def test_digest_merges_slack_and_telegram_per_layer(service: CampaignServi
     async with slack_world(service, config) as slack, telegram_world(service, config) as tg:
         report = await service.open(S)
         assert report.posted == 2 + 3  # two Slack channels, three Telegram chats
-        # Rijk: two on Slack (the channel's default layer) and two on Telegram who say so.
-        for n, option in enumerate(["eens", "oneens"]):
+        # Rijk: three on Slack (the channel's default layer) and two on Telegram who say so.
+        for n, option in enumerate(["eens", "oneens", "neutraal"]):
             await slack.click(f"R{n}", S, option, channel="C0RIJK0001")
         await tg.press(person(1), S, "eens")
         await tg.answer(person(2), S, "oneens")
@@ -28,9 +28,10 @@ async def test_digest_merges_slack_and_telegram_per_layer(service: CampaignServi
             question = next(m for m in tg.emulator.messages(chat) if m.reply_markup
                             and "overheidslaag" in (m.plain_text or ""))
             tg.emulator.user_presses_button(person(n), chat, question.message_id, "l:rijk")
-        # Gemeente: three on Telegram, in the group whose default layer it is.
-        for n in range(3, 6):
-            await tg.press(person(n), S, "eens", chat=GEMEENTE)
+        # Gemeente: four on Telegram, in the group whose default layer it is.
+        for n, option in zip(range(3, 7), ["eens", "oneens", "neutraal", "weet_niet"],
+                             strict=True):
+            await tg.press(person(n), S, option, chat=GEMEENTE)
         await tg.settle()
         await slack.settle()
         digest = await service.publish_digest(period="2026-W48")
@@ -39,6 +40,6 @@ async def test_digest_merges_slack_and_telegram_per_layer(service: CampaignServi
                           if m.blocks and m.blocks[0]["type"] == "header"])
         telegram_text = "\n".join(tg.texts_in(POLL))
         for shown in (slack_text, telegram_text):
-            assert "Rijk (4): 50% eens" in shown
-            assert "Gemeente (3): 100% eens" in shown
-            assert "Alle lagen (7): 71% eens" in shown
+            assert "Rijk (5): 40% eens" in shown
+            assert "Gemeente (4): 25% eens" in shown
+            assert "Getoonde lagen samen (9): 33% eens" in shown

@@ -184,7 +184,7 @@ async def test_live_tally_counts_only_from_k_and_is_batched(world: TelegramWorld
     gaps = [b.at - a.at for a, b in itertools.pairwise(edits)]
     assert all(gap >= 0.04 for gap in gaps), gaps
     final = world.statement_message(BUTTONS, S)
-    assert "Tussenstand (29 antwoorden)" in (final.plain_text or "")
+    assert "29 antwoorden tot nu toe." in (final.plain_text or "")
     assert "Ambtenaar" not in (final.plain_text or "")
 
 

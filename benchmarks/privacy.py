@@ -1,0 +1,218 @@
+"""What the release step costs: time added to a digest, and cells hidden or coarsened.
+
+On the digest benchmark's data (default 50,000 participants × 20 statements = 1,000,000
+positions, SQLite and PostgreSQL), side by side in one run:
+
+  aggregate_campaign     the aggregation a digest starts from (the reference)
+  release, first         no versions stored yet: every cell judged and its version written
+  release, steady        versions stored, nothing changed: read them, judge, publish
+  release, after change  every cell stored at an earlier state (about 8 % fewer answers):
+                         judged against it and, where allowed, a new version written
+
+and the cells each rule shows: plain k-suppression (cells under k hidden, plus the
+complementary suppression positie used before) against the release step (below the
+threshold, a count only because a small group answered alike, figures held from an
+earlier version). The same comparison runs on a small campaign (--small participants,
+default 60), where cells are small enough for the rules to bite.
+
+    .venv/bin/python benchmarks/privacy.py [--participants 50000] [--small 60] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from digest_data import (
+    CAMPAIGN,
+    NOW,
+    create_postgres_database,
+    drop_postgres_database,
+    load_postgres,
+    load_sqlite,
+    prepare,
+    settings,
+)
+from sqlalchemy import delete
+
+from bot.insight.aggregation import CampaignAggregate, Cell, aggregate_campaign
+from bot.insight.privacy import Withheld
+from bot.insight.release import Release, release_campaign
+from bot.store.db import Database
+from bot.store.models import ReleasedCell
+
+K = 3
+
+
+async def median_of(work: Callable[[], Awaitable[Any]], repeat: int,
+                    before: Callable[[], Awaitable[None]] | None = None) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat + 1):  # the first is a warm-up
+        if before is not None:
+            await before()
+        start = time.perf_counter()
+        result = await work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:]), result
+
+
+def earlier(aggregate: CampaignAggregate, seed: int) -> CampaignAggregate:
+    """The same campaign a while before: about 8 % of each option's answers not in yet."""
+    rng = random.Random(seed)
+    return replace(aggregate, statements=tuple(
+        replace(s, cells={layer: Cell(layer, {o: n - round(n * rng.uniform(0.04, 0.12))
+                                              for o, n in c.counts.items()})
+                          for layer, c in s.cells.items()})
+        for s in aggregate.statements))
+
+
+def plain_hidden(aggregate: CampaignAggregate) -> tuple[int, int]:
+    """Cells hidden by the earlier rule: under k, then the smallest shown ones until the
+    hidden remainder is 0 or at least k. Returns (cells with answers, hidden)."""
+    cells = hidden_total = 0
+    for statement in aggregate.statements:
+        sizes = {layer: c.respondents for layer, c in statement.cells.items() if c.respondents}
+        cells += len(sizes)
+        if sum(sizes.values()) < K:
+            hidden_total += len(sizes)
+            continue
+        hidden = {layer for layer, n in sizes.items() if n < K}
+        shown = sorted((n, layer) for layer, n in sizes.items() if layer not in hidden)
+        remainder = sum(sizes[layer] for layer in hidden)
+        while 0 < remainder < K and shown:
+            n, layer = shown.pop(0)
+            hidden.add(layer)
+            remainder += n
+        hidden_total += len(hidden)
+    return cells, hidden_total
+
+
+def released_cells(release: Release, aggregate: CampaignAggregate) -> dict[str, int]:
+    by_key = {s.key: s for s in aggregate.statements}
+    out = {"shown": 0, "below k": 0, "count only": 0, "held": 0}
+    for v in release.statements:
+        for why in v.withheld.values():
+            out["below k" if why == Withheld.BELOW_THRESHOLD else "count only"] += 1
+        for layer, cell in v.cells.items():
+            out["shown"] += 1
+            live = {o: n for o, n in by_key[v.statement.key].cells[layer].counts.items() if n}
+            out["held"] += cell.counts != live
+    return out
+
+
+async def measure(url: str, repeat: int, seed: int) -> dict[str, Any]:
+    config = settings(url)
+    scale = config.campaign.scale_options()
+    db = Database(url=url)
+    try:
+        async def clear() -> None:
+            async with db.transaction() as session:
+                await session.execute(delete(ReleasedCell))
+
+        def release_of(aggregate: CampaignAggregate) -> Callable[[], Awaitable[Release]]:
+            return lambda: release_campaign(db, aggregate, campaign_id=CAMPAIGN, scale=scale,
+                                            k=K, now=NOW)
+
+        aggregation, aggregate = await median_of(lambda: aggregate_campaign(db, CAMPAIGN),
+                                                 repeat)
+        before = earlier(aggregate, seed)
+        first, _ = await median_of(release_of(aggregate), repeat, before=clear)
+        steady, release = await median_of(release_of(aggregate), repeat)
+
+        async def store_earlier() -> None:
+            await clear()
+            await release_of(before)()
+
+        changed, after = await median_of(release_of(aggregate), repeat, before=store_earlier)
+        return {"aggregation": aggregation, "first": first, "steady": steady,
+                "changed": changed, "aggregate": aggregate, "release": release,
+                "after change": after}
+    finally:
+        await db.dispose()
+
+
+def report(name: str, figures: dict[str, Any], timing: bool) -> None:
+    aggregate = figures["aggregate"]
+    print(f"\n{name}")
+    if timing:
+        agg = figures["aggregation"]
+        print(f"  {'step':<26}{'median':>11}{'of aggregation':>17}")
+        print(f"  {'aggregate_campaign':<26}{agg * 1000:>8.1f} ms{'100 %':>17}")
+        for label, key in (("release, first", "first"), ("release, steady", "steady"),
+                           ("release, after change", "changed")):
+            print(f"  {label:<26}{figures[key] * 1000:>8.1f} ms"
+                  f"{figures[key] / agg:>15.0%}  ")
+        worst = max(figures[key] for key in ("steady", "changed"))
+        verdict = "ok" if worst <= 0.2 * agg else "MISSES the target"
+        print(f"  release added to a digest: ≤ {worst / agg:.0%} of the aggregation "
+              f"(target ≤ 20 %: {verdict})")
+    cells, hidden = plain_hidden(aggregate)
+    now, later = released_cells(figures["release"], aggregate), released_cells(
+        figures["after change"], aggregate)
+    print(f"  cells with answers: {cells}")
+    print(f"  {'rule':<44}{'shown':>7}{'hidden':>8}{'count only':>12}{'held':>6}")
+    print(f"  {'plain k-suppression (before)':<44}{cells - hidden:>7}{hidden:>8}{0:>12}{0:>6}")
+    for label, c in (("release step, one digest", now),
+                     ("release step, after an earlier version", later)):
+        print(f"  {label:<44}{c['shown']:>7}{c['below k']:>8}{c['count only']:>12}"
+              f"{c['held']:>6}")
+
+
+async def on_sqlite(participants: int, repeat: int, seed: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="positie-privacy-") as tmp:
+        path = Path(tmp) / "bench.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        ids = await prepare(url)
+        load_sqlite(path, ids, participants, seed)
+        return await measure(url, repeat, seed)
+
+
+async def on_postgres(participants: int, repeat: int, seed: int) -> dict[str, Any] | None:
+    url = await create_postgres_database()
+    if url is None:
+        return None
+    try:
+        ids = await prepare(url)
+        await load_postgres(url, ids, participants, seed)
+        return await measure(url, repeat, seed)
+    finally:
+        await drop_postgres_database(url)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=50_000)
+    parser.add_argument("--small", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    print(f"privacy benchmark: k = {K}; median of {args.repeat} after a warm-up; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    started = time.perf_counter()
+    report(f"SQLite, {args.participants:,} participants × 20 statements",
+           await on_sqlite(args.participants, args.repeat, args.seed), timing=True)
+    if not args.no_postgres:
+        figures = await on_postgres(args.participants, args.repeat, args.seed)
+        if figures is not None:
+            report(f"PostgreSQL, {args.participants:,} participants × 20 statements", figures,
+                   timing=True)
+    report(f"SQLite, a small campaign: {args.small} participants × 20 statements",
+           await on_sqlite(args.small, 1, args.seed), timing=False)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
