@@ -1,62 +1,55 @@
-"""Build the digest document from the campaign aggregate: per theme, per layer, highlights."""
+"""Build the digest document: ranked insights and participation in chat, the full table per
+statement and layer as an attachment."""
 
 from __future__ import annotations
 
 from babel.dates import format_date
 
-from bot.document import Bullets, Document, Paragraph, Section
+from bot.document import Attachment, Bullets, Document, Paragraph, Section
 from bot.domain import UNKNOWN_LAYER
 from bot.insight.aggregation import CampaignAggregate, StatementAggregate
 from bot.insight.digest_context import DigestContext
-from bot.insight.highlights import most_consensus, most_divergence
+from bot.insight.insight_text import chart_alt_text, insight_sections
 from bot.insight.momentum import Momentum
 from bot.insight.momentum_text import with_momentum
 from bot.insight.privacy import VisibleStatement, apply_threshold
+from bot.insight.ranking import rank_insights
+from bot.insight.render_text import render_text
 from bot.labels import layer_label, percent, signed
 from bot.texts import Texts
+
+TABLE_FILE = "positie-stellingen.txt"
 
 
 def build_digest(aggregate: CampaignAggregate, ctx: DigestContext,
                  momentum: Momentum | None = None) -> Document:
+    """In chat: the ranked insights, what moved and who takes part. The full table per
+    statement and layer goes along as a file (and is in `positie export`)."""
     t, k = ctx.texts, ctx.campaign.privacy_threshold
     visible = [apply_threshold(s, k) for s in aggregate.statements]
+    insights = rank_insights(visible, ctx.campaign, ctx.scale)
     people = sum(aggregate.participants_by_layer.values())
     positions = sum(aggregate.positions_by_layer.values())
     intro = t.gettext(
         "{people} participants took {positions} positions on {statements} statements.",
         people=people, positions=positions, statements=len(visible))
-    sections = (*_theme_sections(visible, ctx), _participation_section(aggregate, ctx))
+    title = t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
+                      date=format_date(ctx.now.date(), format="long", locale=t.language))
+    footer = t.gettext("Positions of fewer than {k} people per layer are not shown. "
+                       "Nobody's individual position is shared.", k=k)
+    sections = (*insight_sections(insights, ctx), _participation_section(aggregate, ctx))
+    table = Document(title=t.gettext("All statements per layer — {title}", title=title),
+                     intro=intro, sections=tuple(_theme_sections(visible, ctx)), footer=footer)
     return Document(
-        title=t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
-                        date=format_date(ctx.now.date(), format="long", locale=t.language)),
+        title=title,
         intro=intro,
-        highlights=_highlights(visible, ctx),
         sections=sections if momentum is None else with_momentum(sections, momentum, ctx),
-        footer=t.gettext(
-            "Positions of fewer than {k} people per layer are not shown. "
-            "Nobody's individual position is shared.", k=k),
+        footer=" ".join((footer, t.gettext("Every statement per layer is in the attached "
+                                           "file {name}.", name=TABLE_FILE))),
+        attachments=(Attachment(filename=TABLE_FILE, title=table.title,
+                                text=render_text(table) + "\n"),),
+        chart_alt=chart_alt_text(insights, ctx),
     )
-
-
-def _highlights(visible: list[VisibleStatement], ctx: DigestContext) -> tuple[str, ...]:
-    t, out = ctx.texts, []
-    by_key = {v.statement.key: v.statement for v in visible}
-    agreed = most_consensus(visible, ctx.scale)
-    if agreed is not None:
-        out.append(t.gettext("Layers agree most on: “{text}” ({share} agree across layers).",
-                             text=by_key[agreed.statement_key].text,
-                             share=percent(agreed.agree_share, t)))
-    parted = most_divergence(visible, ctx.scale)
-    if parted is not None:
-        out.append(t.gettext(
-            "Layers differ most on: “{text}” ({high}: {high_share} agree, "
-            "{low}: {low_share}).",
-            text=by_key[parted.statement_key].text,
-            high=layer_label(parted.high_layer, ctx.campaign, t),
-            high_share=percent(parted.high_share, t),
-            low=layer_label(parted.low_layer, ctx.campaign, t),
-            low_share=percent(parted.low_share, t)))
-    return tuple(out)
 
 
 def _theme_sections(visible: list[VisibleStatement], ctx: DigestContext) -> list[Section]:
