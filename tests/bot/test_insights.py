@@ -136,7 +136,7 @@ def test_a_statement_in_the_agree_list_is_not_in_the_part_list() -> None:
 # -- repness --------------------------------------------------------------------------------
 def test_repness_matches_the_hand_computation() -> None:
     # Rijk 16 of 20 agree; the rest 10 of 40. pa = 17/22 = 0.77273, rpa = 11/42 = 0.26190,
-    # ra = 2.95041; pat = 2·√21·(17/21 − ½) = 2.83654; rat: p1 = 17/21, p2 = 11/41,
+    # ra = 2.95041; pat = 2·√21·(17/21 − ½) = 2.83683; rat: p1 = 17/21, p2 = 11/41,
     # pooled = 28/62, z = 0.541231 / √(28/62 · 34/62 · (1/21 + 1/41)) = 0.541231 / 0.133543
     # = 4.05286.
     d = distinctive("rijk", "s", Counts(16, 4, 0, 20), Counts(10, 30, 0, 40))
@@ -144,7 +144,7 @@ def test_repness_matches_the_hand_computation() -> None:
     assert d.ratio == pytest.approx(2.95041, abs=1e-5)
     assert d.z == pytest.approx(two_prop_test(16, 10, 20, 40))
     assert d.z == pytest.approx(4.05286, abs=1e-4)
-    assert d.metric == pytest.approx(2.95041 * 4.05286 * 0.77273 * 2.83654, rel=1e-4)
+    assert d.metric == pytest.approx(2.95041 * 4.05286 * 0.77273 * 2.83683, rel=1e-4)
     assert (d.share, d.others_share) == (0.8, 0.25)
 
 
