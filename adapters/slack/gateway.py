@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # Errors after which posting here cannot work until an admin acts.
 GONE = {"channel_not_found", "is_archived", "channel_is_archived"}
+MAX_ALT_TEXT = 1000  # files.getUploadURLExternal's alt_txt
 
 
 class SlackGateway:
@@ -62,7 +63,11 @@ class SlackGateway:
         if chart_png is not None:
             await self._call(channel, "files_upload_v2", channel=channel.external_id,
                              content=chart_png, filename="positie-samenvatting.png",
-                             title=digest.title)
+                             title=digest.title, alt_txt=digest.chart_alt[:MAX_ALT_TEXT])
+        for attachment in digest.attachments:  # the full table, as a file
+            await self._call(channel, "files_upload_v2", channel=channel.external_id,
+                             content=attachment.text.encode(), filename=attachment.filename,
+                             title=attachment.title)
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

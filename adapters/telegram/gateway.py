@@ -123,10 +123,13 @@ class TelegramGateway:
         chat_id = int(channel.external_id)
         for message in document_messages(digest):
             await self._send(chat_id, message)
-        if chart_png is not None:
+        if chart_png is not None:  # the caption is the chart's description (alt text)
             await self._call(self._bot.send_photo, chat_id=chat_id, photo=chart_png,
-                             caption=escape(shorten(digest.title, MAX_CAPTION - 64)),
-                             parse_mode=ParseMode.HTML)
+                             caption=shorten(digest.chart_alt or digest.title, MAX_CAPTION))
+        for attachment in digest.attachments:  # the full table, as a file
+            await self._call(self._bot.send_document, chat_id=chat_id,
+                             document=attachment.text.encode(), filename=attachment.filename,
+                             caption=shorten(attachment.title, MAX_CAPTION))
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

@@ -7,6 +7,8 @@ from bot.insight.digest_context import DigestContext
 from bot.insight.ranking import Insights
 from bot.labels import layer_label, percent
 
+ALT_TEXT_MAX = 1000  # Slack's alt_txt; a Telegram caption holds 1,024
+
 
 def insight_sections(insights: Insights, ctx: DigestContext) -> list[Section]:
     t = ctx.texts
@@ -92,16 +94,17 @@ def chart_alt_text(insights: Insights, ctx: DigestContext) -> str:
     if not keys:
         return t.gettext("Chart: no statement has enough answers to show yet.")
     head = t.ngettext(
-        "Chart: for the statement named in this digest, each layer's answers from "
-        "disagree (red, left) to agree (blue, right).",
-        "Chart: for the {n} statements named in this digest, each layer's answers from "
-        "disagree (red, left) to agree (blue, right).", len(keys))
+        "Chart: for {n} statement of this digest, each layer's answers from disagree "
+        "(red, left) to agree (blue, right).",
+        "Chart: for {n} statements of this digest, each layer's answers from disagree "
+        "(red, left) to agree (blue, right).", len(keys))
+    room = max(30, (ALT_TEXT_MAX - len(head)) // len(keys) - 22)
     parts = []
     for i, key in enumerate(keys, 1):
         total = insights.statements[key].total
         share = total.agree_share(ctx.scale) if total is not None else 0.0
         text = insights.statements[key].statement.text
-        short = text if len(text) <= 60 else text[:59].rstrip() + "…"
+        short = text if len(text) <= room else text[:room - 1].rstrip() + "…"
         parts.append(t.gettext("{i}. “{text}”: {share} agree", i=i, text=short,
                                share=percent(share, t)))
     return f"{head} {'; '.join(parts)}."

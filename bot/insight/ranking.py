@@ -7,6 +7,7 @@ The chart previews the statements these name, in this order (`preview_keys`).
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,7 +20,8 @@ from bot.insight.repness import Distinctive, distinctive, most_distinctive
 from bot.insight.uncertainty import Unsure, most_unsure, unsure
 from bot.settings.config import CampaignSettings
 
-PREVIEW_MAX = 8  # statements in the chart: about 2,000 px
+PREVIEW_MAX = 8  # statements in the chart
+PREVIEW_ROWS = 80.0  # bar rows of 21 px: with the chart's header and legend, ≤ 2,000 px
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +35,30 @@ class Insights:
     statements: dict[str, VisibleStatement] = field(repr=False)
 
     def preview_keys(self) -> tuple[str, ...]:
-        """The statements the digest names, most telling first, each once."""
+        """The statements the chart shows: those the digest names, most telling first, each
+        once; when it names none yet, the most answered statements that may be shown."""
         keys = [*(a.statement_key for a in self.agree), *(p.statement_key for p in self.part),
                 *(u.statement_key for u in self.unsure),
                 *(d.statement_key for ds in self.distinctive.values() for d in ds)]
-        return tuple(dict.fromkeys(keys))[:PREVIEW_MAX]
+        if not keys:
+            shown = [v for v in self.statements.values() if v.total is not None]
+            shown.sort(key=lambda v: -v.statement.respondents)  # stable: catalogue order
+            keys = [v.statement.key for v in shown]
+        chosen: list[str] = []
+        rows = 0.0
+        for key in dict.fromkeys(keys):
+            rows += _chart_rows(self.statements[key])
+            if len(chosen) == PREVIEW_MAX or (chosen and rows > PREVIEW_ROWS):
+                break
+            chosen.append(key)
+        return tuple(chosen)
+
+
+def _chart_rows(v: VisibleStatement) -> float:
+    """The height of a statement's panel in the chart, in bar rows (bot.insight.chart's
+    layout: gap, title lines, a row per shown layer and the total, a note if any hidden)."""
+    title_lines = len(textwrap.wrap(f"“{v.statement.text}” (closed)", width=92)) or 1
+    return 0.8 + 0.9 * title_lines + 0.2 + len(v.cells) + 1 + (1 if v.hidden_layers else 0)
 
 
 def min_cell_size(campaign: CampaignSettings) -> int:

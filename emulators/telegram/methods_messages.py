@@ -143,6 +143,44 @@ async def send_photo(
     return message_dict(state, stored)
 
 
+async def send_document(
+    state: EmulatorState, params: JsonDict, files: dict[str, UploadedPart]
+) -> object:
+    """A file sent as a document (multipart upload only: the bot sends its own files)."""
+    chat = sendable_chat(state, params)
+    ref = params.get("document")
+    part = files.get("document")
+    if isinstance(ref, str) and ref.startswith("attach://"):
+        part = files.get(ref.removeprefix("attach://"))
+    if part is None:
+        raise bad_request(errors.WRONG_FILE_ID)
+    file_id, unique_id = state.next_file_ids()
+    state.files[file_id] = UploadedFile(
+        file_id=file_id, file_unique_id=unique_id,
+        file_path=f"documents/file_{len(state.files)}", data=part.data,
+        filename=part.filename, content_type=part.content_type)
+    caption = params.get("caption")
+    plain, entities = (
+        formatted(str(caption), params.get("parse_mode"), limit=MAX_CAPTION_LENGTH,
+                  too_long=errors.CAPTION_TOO_LONG)
+        if caption
+        else (None, ())
+    )
+    stored = state.store_message(
+        StoredMessage(
+            chat_id=chat.id,
+            message_id=state.next_message_id(chat.id),
+            date=state.now(),
+            sender_id=state.bot_id,
+            parse_mode=params.get("parse_mode"),
+            document_file_id=file_id,
+            caption=plain,
+            caption_entities=entities,
+        )
+    )
+    return message_dict(state, stored)
+
+
 async def get_file(
     state: EmulatorState, params: JsonDict, files: dict[str, UploadedPart]
 ) -> object:
@@ -197,5 +235,6 @@ HANDLERS: dict[str, Handler] = {
     "editMessageReplyMarkup": edit_message_reply_markup,
     "deleteMessage": delete_message,
     "sendPhoto": send_photo,
+    "sendDocument": send_document,
     "getFile": get_file,
 }

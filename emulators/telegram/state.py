@@ -88,6 +88,7 @@ class StoredMessage:
     reply_markup: JsonDict | None = None
     poll_id: str | None = None
     photo_file_id: str | None = None
+    document_file_id: str | None = None
     caption: str | None = None
     caption_entities: tuple[JsonDict, ...] = ()
     edit_date: int | None = None

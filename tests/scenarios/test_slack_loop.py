@@ -161,12 +161,16 @@ async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
     assert report.posted == 2
     again = await world.service.publish_digest(period="2026-W48")
     assert (again.posted, again.already_posted) == (0, 2)
-    [digest] = [m for m in world.emulator.messages("C0RIJK0001") if m.blocks[0]["type"] ==
-                "header"]
-    text = str(digest.blocks)
+    [digest] = [m for m in world.emulator.messages("C0RIJK0001")
+                if m.blocks and m.blocks[0]["type"] == "header"]
+    assert "Wie doet er mee" in str(digest.blocks)
+    assert digest.text.startswith("Samenvatting")  # plain-text fallback
+    # The full table per statement and layer is attached to the digest as a file.
+    [table] = [f for f in world.emulator.state.files.values()
+               if f.filename == "positie-stellingen.txt" and "C0RIJK0001" in f.channels]
+    text = (table.data or b"").decode()
     assert "Rijk (6): 50% eens" in text
     assert "Onbekende laag (3): 100% eens" in text and "Alle lagen (9): 67% eens" in text
-    assert digest.text.startswith("Samenvatting")  # plain-text fallback
 
 
 async def test_not_in_channel_is_kept_for_retry(world: SlackWorld,
