@@ -36,6 +36,7 @@ from bot.publishing.statements import (
     close_statement,
     open_statement,
 )
+from bot.publishing.tally_refresh import TallyRefresher
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.models import Position, Statement, Theme
@@ -62,6 +63,9 @@ class CampaignService:
         self.gateways: dict[str, ChatGateway] = {}
         self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
                                      option_keys=self._option_keys, now=clock.now)
+        # Adapters enable their platform (with its edit interval) when live tallies are on.
+        self.tallies = TallyRefresher(db=db, campaign_id=self.campaign_id,
+                                      gateways=self.gateways, statement_view=self.statement_view)
 
     # -- texts and labels -------------------------------------------------------------
     def texts(self, language: str | None = None) -> Texts:
@@ -111,7 +115,8 @@ class CampaignService:
 
     # -- positions and layers -----------------------------------------------------------
     async def aclose(self) -> None:
-        """Stop background work (the position writer); the database stays open."""
+        """Stop background work (tally edits, the position writer); the database stays open."""
+        self.tallies.cancel()
         await self.writer.close()
 
     async def record(self, vote: Vote) -> PositionResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Coroutine, Hashable
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
@@ -20,14 +20,12 @@ from adapters.slack.inbound import (
     command_word,
     command_words,
     identity_of,
-    message_of,
     vote_of,
 )
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
 from bot.positions import replies
-from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
 from bot.service import CampaignService
 from bot.settings.config import SlackSettings
@@ -52,8 +50,9 @@ class SlackAdapter:
         self.app.action(re.compile(rf"^{re.escape(VOTE_ACTION)}\."))(self._on_vote)
         self.app.action(re.compile(rf"^{re.escape(LAYER_ACTION)}\."))(self._on_layer)
         self.app.command("/positie")(self._on_command)
-        self._tally = Coalescer(interval=settings.tally_interval_seconds,
-                                action=self._refresh_tally)
+        if settings.live_tally:
+            service.tallies.enable(self.gateway.platform,
+                                   interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
 
@@ -66,9 +65,8 @@ class SlackAdapter:
             return
         result = await self.service.record(vote)
         self._background(self._confirm(body.get("response_url"), vote, result))
-        message = message_of(body)
-        if result.counted and message and self.settings.live_tally:
-            self._tally.touch((*message, vote.statement_key))
+        if result.counted:  # every post of the statement, on every platform
+            self.service.tallies.changed(vote.statement_key)
 
     async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -141,15 +139,6 @@ class SlackAdapter:
             if reply.status != 200:
                 log.warning("Slack refused a reply (HTTP %s)", reply.status)
 
-    async def _refresh_tally(self, key: Hashable) -> None:
-        channel, ts, statement_key = key  # type: ignore[misc]
-        # Buttons also sit in digests and reminder DMs: only a statement's own post shows
-        # its tally, anything else would be overwritten by the statement.
-        if await self.service.statement_posted_at("slack", channel, ts) != statement_key:
-            return
-        view = await self.service.statement_view(statement_key)
-        await self.gateway.update_statement(channel, ts, view)
-
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._guard(work))
         self._tasks.add(task)
@@ -166,7 +155,7 @@ class SlackAdapter:
         """Wait until replies and tally edits in flight are done (shutdown, tests)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        await self._tally.flush()
+        await self.service.tallies.flush()
 
     # -- HTTP -------------------------------------------------------------------------
     def web_app(self) -> web.Application:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,6 +18,7 @@ from bot.ports import (
     DeliveryFailed,
     PostRef,
     PrivateTarget,
+    RetryLater,
 )
 from bot.service import CampaignService
 
@@ -24,6 +27,17 @@ log = logging.getLogger(__name__)
 # Errors after which posting here cannot work until an admin acts.
 GONE = {"channel_not_found", "is_archived", "channel_is_archived"}
 MAX_ALT_TEXT = 1000  # files.getUploadURLExternal's alt_txt
+
+
+def retry_after(headers: Mapping[str, Any]) -> float:
+    """Slack's Retry-After (whole seconds), 1 when it is missing or unreadable."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(1.0, float(value[0] if isinstance(value, list) else value))
+            except (TypeError, ValueError):
+                break
+    return 1.0
 
 
 class SlackGateway:
@@ -49,6 +63,18 @@ class SlackGateway:
     async def close_statement(self, channel: ChannelTarget, post: PostRef,
                               statement: StatementView) -> None:
         await self.update_statement(channel.external_id, post.message_ref, statement)
+
+    async def refresh_statement(self, channel: ChannelTarget, post: PostRef,
+                                statement: StatementView) -> None:
+        """A new tally. Rate limited after slack_sdk's own retries: RetryLater, with the
+        wait Slack named, so the edit is sent again rather than dropped."""
+        try:
+            await self.update_statement(channel.external_id, post.message_ref, statement)
+        except SlackApiError as exc:
+            if exc.response.status_code == 429 or exc.response.get("error") == "ratelimited":
+                raise RetryLater("chat.update rate limited",
+                                 seconds=retry_after(exc.response.headers)) from exc
+            raise
 
     async def update_statement(self, channel_id: str, ts: str, statement: StatementView) -> None:
         blocks = await self.statement_blocks(statement)

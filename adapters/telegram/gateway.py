@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from adapters.telegram.outbound import (
     MAX_CAPTION,
@@ -36,6 +37,7 @@ from bot.ports import (
     DeliveryFailed,
     PostRef,
     PrivateTarget,
+    RetryLater,
 )
 from bot.service import CampaignService
 
@@ -109,6 +111,13 @@ class TelegramGateway:
         else:
             await self.update_statement(chat_id, message_id, statement)
 
+    async def refresh_statement(self, channel: ChannelTarget, post: PostRef,
+                                statement: StatementView) -> None:
+        """A new tally under a button statement; a native poll counts by itself."""
+        if post.poll_id is None:
+            await self.update_statement(int(channel.external_id), int(post.message_ref),
+                                        statement)
+
     async def update_statement(self, chat_id: int, message_id: int,
                                statement: StatementView) -> None:
         """Re-render a button statement: a new tally, or closed (the keyboard goes away)."""
@@ -160,6 +169,10 @@ class TelegramGateway:
             await self._call(method, **kwargs)
         except DeliveryFailed as exc:
             cause = exc.__cause__
+            if isinstance(cause, RetryAfter):  # still limited after the limiter's retries
+                wait = cause.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                raise RetryLater(str(exc), seconds=max(seconds, 1.0)) from cause
             if not (isinstance(cause, TelegramError)
                     and any(h in cause.message.lower() for h in HARMLESS)):
                 raise

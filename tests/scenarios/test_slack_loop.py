@@ -141,13 +141,15 @@ async def test_live_tally_counts_only_from_k_and_is_batched(world: SlackWorld) -
     for n in range(3, 30):
         await world.click(f"U{n}", S, "oneens")
     await world.settle()
-    updates = world.emulator.calls_to("chat.update")
-    assert 1 <= len(updates) < 29  # fewer edits than clicks ...
-    gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
-    assert all(gap >= 0.04 for gap in gaps), gaps  # ... and never more than one per interval
-    final = str(world.statement_message("C0MIXED001", S).blocks)
-    assert "Tussenstand (29 antwoorden)" in final and "eens 2" in final
-    assert "U1" not in final
+    for channel in ("C0MIXED001", "C0RIJK0001"):  # the statement's post in both channels
+        updates = [c for c in world.emulator.calls_to("chat.update")
+                   if c.body.get("channel") == channel]
+        assert 1 <= len(updates) < 29  # fewer edits than clicks ...
+        gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
+        assert all(gap >= 0.04 for gap in gaps), gaps  # ... never more than one per interval
+        final = str(world.statement_message(channel, S).blocks)
+        assert "Tussenstand (29 antwoorden)" in final and "eens 2" in final
+        assert "U1" not in final
 
 
 async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
