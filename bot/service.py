@@ -30,6 +30,7 @@ from bot.positions.tally import tally_line
 from bot.positions.writer import PositionWriter
 from bot.publishing.digest_delivery import DigestReport, post_digest
 from bot.publishing.posts import PollPost, find_poll, statement_posted_at
+from bot.publishing.selection import keys_to_open
 from bot.publishing.statements import (
     DeliveryReport,
     StatementNotFound,
@@ -107,6 +108,10 @@ class CampaignService:
         view = replace(await self.statement_view(key), state=StatementState.OPEN)
         return await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
                                     key=key, view=view, now=self.clock.now())
+
+    async def keys_to_open(self, *, theme: str | None) -> list[str]:
+        """A theme's statements that are not closed, or (no theme) every draft."""
+        return await keys_to_open(self.db, self.campaign_id, theme=theme)
 
     async def close(self, key: str) -> int:
         view = replace(await self.statement_view(key), state=StatementState.CLOSED)

@@ -191,23 +191,51 @@ def forget_command(
 
 
 @app.command("post")
-def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
-    """Open a statement now and post it to the campaign's statement channels."""
+def post_command(
+    statement_id: Annotated[str | None, typer.Argument(help="The statement's key.")] = None,
+    theme: Annotated[str | None, typer.Option(
+        "--theme", help="Open every statement of this theme (key) that is not closed.")] = None,
+    all_drafts: Annotated[bool, typer.Option(
+        "--all-drafts", help="Open every statement still in draft.")] = False,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Open statements now and post them to the campaign's statement channels: one KEY, a
+    whole --theme, or --all-drafts, in one process. Exit 1 when a post is kept for retry."""
+    from bot.publishing.selection import ThemeNotFound
     from positie.wiring import build_runtime
 
+    if sum((statement_id is not None, theme is not None, all_drafts)) != 1:
+        fail("give one statement KEY, or --theme THEME, or --all-drafts")
     _logging(False)
     settings = settings_from(config)
 
-    async def work() -> None:
+    async def work() -> int:
         runtime = await build_runtime(settings)
+        pending = 0
         try:
-            report = await runtime.service.open(statement_id)
+            try:
+                keys = ([statement_id] if statement_id is not None else
+                        await runtime.service.keys_to_open(theme=theme))
+            except ThemeNotFound as exc:
+                fail(f"no theme with key {exc.args[0]!r}; the themes are: "
+                     f"{', '.join(exc.args[1]) or 'none (import statements first)'}")
+            if not keys:
+                typer.echo("nothing to post: no statement in draft" if all_drafts else
+                           f"nothing to post: every statement of {theme} is closed")
+            for key in keys:
+                report = await runtime.service.open(key)
+                pending += report.pending
+                typer.echo(f"{key}: posted to {report.posted} channel(s), "
+                           f"{report.pending} kept for retry, {report.unavailable} unavailable")
         finally:
             await runtime.close()
-        typer.echo(f"{statement_id}: posted to {report.posted} channel(s), "
-                   f"{report.pending} kept for retry, {report.unavailable} unavailable")
+        if len(keys) > 1:
+            typer.echo(f"{len(keys)} statements opened; {pending} post(s) kept for retry")
+        return pending
 
-    run(work)
+    if run(work):
+        typer.echo("rerun the same command to send the posts kept for retry", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("close")
@@ -234,7 +262,8 @@ def digest_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print it; post nothing.")] = False,
     language: Annotated[str | None, typer.Option("--lang", help="nl or en.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write samenvatting.txt and samenvatting.png (the chart) here.")]
+        "--out", help="Also write samenvatting.txt, samenvatting.png (the chart) and the "
+        "full table per statement (positie-stellingen.txt) here.")]
     = None,
     period: Annotated[str | None, typer.Option(
         "--period", help="Name of this digest (default: manual-<UTC time>). Posting again "
@@ -261,8 +290,11 @@ def digest_command(
                 (out / "samenvatting.txt").write_text(render_text(document) + "\n",
                                                       encoding="utf-8")
                 (out / "samenvatting.png").write_bytes(chart)
-                typer.echo(f"written to {out / 'samenvatting.txt'}")
-                typer.echo(f"written to {out / 'samenvatting.png'}")
+                for attachment in document.attachments:  # the full table per statement
+                    (out / attachment.filename).write_text(attachment.text, encoding="utf-8")
+                for name in ("samenvatting.txt", "samenvatting.png",
+                             *(a.filename for a in document.attachments)):
+                    typer.echo(f"written to {out / name}")
             if dry_run:
                 if out is None:
                     typer.echo(render_text(document))

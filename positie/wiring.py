@@ -12,12 +12,13 @@ from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
 from bot.clock import SystemClock
 from bot.ports import Clock
+from bot.publishing.catalogue_check import catalogue_in_sync
 from bot.publishing.sync import import_catalogue, sync_settings
 from bot.service import CampaignService
 from bot.settings.catalogue import load_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
-from bot.store.migrate import upgrade
+from bot.store.migrate import upgrade_if_behind
 from scheduling import CampaignScheduler
 
 log = logging.getLogger("positie")
@@ -45,12 +46,15 @@ class Runtime:
 
 
 async def prepare_database(db: Database, settings: Settings, clock: Clock) -> None:
-    """Migrate, then bring campaign, scale, channels and statements in line with config."""
-    await upgrade(db)
+    """Migrate, then bring campaign, scale, channels and statements in line with config
+    (each step only when there is something to do)."""
+    await upgrade_if_behind(db)
     await sync_settings(db, settings)
     path = settings.statements_path()
     if path is not None:
-        await import_catalogue(db, settings.campaign.id, load_catalogue(path), now=clock.now())
+        catalogue = load_catalogue(path)
+        if not await catalogue_in_sync(db, settings.campaign.id, catalogue):
+            await import_catalogue(db, settings.campaign.id, catalogue, now=clock.now())
 
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,

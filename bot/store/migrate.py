@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from bot.store.db import Database
@@ -29,3 +31,22 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
     async with database.engine.begin() as connection:
         await connection.run_sync(run)
+
+
+async def upgrade_if_behind(database: Database) -> bool:
+    """Upgrade only when the database is not at the newest revision; True if it ran.
+
+    Reading the current revision is one small query; a command that has nothing to migrate
+    (every `positie post`, `digest`, `export` after the first) then skips Alembic's run.
+    """
+    config = alembic_config(database.url)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+
+    def current(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with database.engine.connect() as connection:
+        if await connection.run_sync(current) == heads:
+            return False
+    await upgrade(database)
+    return True
