@@ -202,38 +202,18 @@ def post_command(
     """Open statements now and post them to the campaign's statement channels: one KEY, a
     whole --theme, or --all-drafts, in one process. Exit 1 when a post is kept for retry."""
     from bot.publishing.selection import ThemeNotFound
-    from positie.wiring import build_runtime
+    from positie.posting import post_statements
 
     if sum((statement_id is not None, theme is not None, all_drafts)) != 1:
         fail("give one statement KEY, or --theme THEME, or --all-drafts")
     _logging(False)
     settings = settings_from(config)
-
-    async def work() -> int:
-        runtime = await build_runtime(settings)
-        pending = 0
-        try:
-            try:
-                keys = ([statement_id] if statement_id is not None else
-                        await runtime.service.keys_to_open(theme=theme))
-            except ThemeNotFound as exc:
-                fail(f"no theme with key {exc.args[0]!r}; the themes are: "
-                     f"{', '.join(exc.args[1]) or 'none (import statements first)'}")
-            if not keys:
-                typer.echo("nothing to post: no statement in draft" if all_drafts else
-                           f"nothing to post: every statement of {theme} is closed")
-            for key in keys:
-                report = await runtime.service.open(key)
-                pending += report.pending
-                typer.echo(f"{key}: posted to {report.posted} channel(s), "
-                           f"{report.pending} kept for retry, {report.unavailable} unavailable")
-        finally:
-            await runtime.close()
-        if len(keys) > 1:
-            typer.echo(f"{len(keys)} statements opened; {pending} post(s) kept for retry")
-        return pending
-
-    if run(work):
+    try:
+        pending = run(lambda: post_statements(settings, key=statement_id, theme=theme))
+    except ThemeNotFound as exc:
+        fail(f"no theme with key {exc.args[0]!r}; the themes are: "
+             f"{', '.join(exc.args[1]) or 'none (import statements first)'}")
+    if pending:
         typer.echo("rerun the same command to send the posts kept for retry", err=True)
         raise typer.Exit(1)
 
