@@ -50,6 +50,5 @@ class Document:
     intro: str
     sections: tuple[Section, ...]
     footer: str = ""
-    highlights: tuple[str, ...] = field(default=())
     attachments: tuple[Attachment, ...] = field(default=())
     chart_alt: str = ""  # what the chart posted with the document shows, for screen readers

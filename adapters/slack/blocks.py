@@ -87,8 +87,6 @@ def document_messages(doc: Document) -> list[tuple[str, list[Block]]]:
         {"type": "header", "text": {"type": "plain_text", "text": _cut(doc.title, MAX_HEADER)}},
         *_text_sections(escape(doc.intro)),
     ]
-    if doc.highlights:
-        blocks.extend(_bullet_sections(doc.highlights, bullet="★"))
     for section in doc.sections:
         blocks.append({"type": "divider"})
         blocks.extend(_text_sections(f"*{escape(section.title)}*"))
@@ -164,10 +162,10 @@ def _text_sections(mrkdwn: str) -> list[Block]:
             for piece in _split(mrkdwn, MAX_SECTION_TEXT)]
 
 
-def _bullet_sections(items: tuple[str, ...], bullet: str = "•") -> list[Block]:
+def _bullet_sections(items: tuple[str, ...]) -> list[Block]:
     sections, current = [], ""
     for item in items:
-        for line in _split(f"{bullet} {escape(item)}", MAX_SECTION_TEXT):
+        for line in _split(f"• {escape(item)}", MAX_SECTION_TEXT):
             if current and len(current) + len(line) + 1 > MAX_SECTION_TEXT:
                 sections.append(current)
                 current = ""

@@ -168,8 +168,6 @@ def document_messages(doc: Document, *, limit: int = MAX_TEXT) -> list[OutgoingM
 def _groups(doc: Document) -> Iterator[tuple[list[_Line], InlineKeyboardMarkup | None]]:
     """The document as groups of lines that belong together, each with a keyboard or None."""
     head = [_Line("b", doc.title), _Line(None, doc.intro)]
-    if doc.highlights:
-        head += [_Line(None, ""), *(_Line(None, h, prefix="★ ") for h in doc.highlights)]
     yield head, None
     for section in doc.sections:
         lines = [_Line(None, ""), _Line("b", section.title)]
