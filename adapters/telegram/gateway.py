@@ -19,9 +19,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from adapters.telegram.outbound import (
-    MAX_CAPTION,
     OutgoingMessage,
     answer_keyboard,
+    caption,
     document_messages,
     escape,
     poll_options,
@@ -134,11 +134,11 @@ class TelegramGateway:
             await self._send(chat_id, message)
         if chart_png is not None:  # the caption is the chart's description (alt text)
             await self._call(self._bot.send_photo, chat_id=chat_id, photo=chart_png,
-                             caption=shorten(digest.chart_alt or digest.title, MAX_CAPTION))
+                             caption=caption(digest.chart_alt or digest.title))
         for attachment in digest.attachments:  # the full table, as a file
             await self._call(self._bot.send_document, chat_id=chat_id,
                              document=attachment.text.encode(), filename=attachment.filename,
-                             caption=shorten(attachment.title, MAX_CAPTION))
+                             caption=caption(attachment.title))
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

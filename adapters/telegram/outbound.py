@@ -112,6 +112,16 @@ def shorten(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
+def caption(text: str) -> str:
+    """Plain text shortened to a photo or document caption (1,024 UTF-16 code units)."""
+    limit = MAX_CAPTION
+    short = shorten(text, limit)
+    while utf16_length(short) > MAX_CAPTION:  # emoji count twice
+        limit -= utf16_length(short) - MAX_CAPTION
+        short = shorten(text, limit)
+    return short
+
+
 def callback_answer(make: Callable[[str], str], statement_text: str) -> str:
     """A confirmation for answerCallbackQuery (200 characters at most): the statement quoted
     in it is shortened first, so the answer itself always shows whole."""
