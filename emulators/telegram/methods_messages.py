@@ -118,29 +118,8 @@ async def send_photo(
 ) -> object:
     chat = sendable_chat(state, params)
     file = _photo_file(state, params, files)
-    caption = params.get("caption")
-    parse_mode = params.get("parse_mode")
-    plain, entities = (
-        formatted(
-            str(caption), parse_mode, limit=MAX_CAPTION_LENGTH, too_long=errors.CAPTION_TOO_LONG
-        )
-        if caption
-        else (None, ())
-    )
-    stored = state.store_message(
-        StoredMessage(
-            chat_id=chat.id,
-            message_id=state.next_message_id(chat.id),
-            date=state.now(),
-            sender_id=state.bot_id,
-            parse_mode=parse_mode,
-            photo_file_id=file.file_id,
-            caption=plain,
-            caption_entities=entities,
-            reply_markup=reply_markup(params),
-        )
-    )
-    return message_dict(state, stored)
+    return _media_message(state, chat.id, params, photo_file_id=file.file_id,
+                          reply_markup=reply_markup(params))
 
 
 async def send_document(
@@ -159,23 +138,31 @@ async def send_document(
         file_id=file_id, file_unique_id=unique_id,
         file_path=f"documents/file_{len(state.files)}", data=part.data,
         filename=part.filename, content_type=part.content_type)
+    return _media_message(state, chat.id, params, document_file_id=file_id)
+
+
+def _media_message(state: EmulatorState, chat_id: int, params: JsonDict,
+                   **media: Any) -> object:
+    """A photo or document message with its caption parsed (at most 1,024 characters)."""
     caption = params.get("caption")
+    parse_mode = params.get("parse_mode")
     plain, entities = (
-        formatted(str(caption), params.get("parse_mode"), limit=MAX_CAPTION_LENGTH,
-                  too_long=errors.CAPTION_TOO_LONG)
+        formatted(
+            str(caption), parse_mode, limit=MAX_CAPTION_LENGTH, too_long=errors.CAPTION_TOO_LONG
+        )
         if caption
         else (None, ())
     )
     stored = state.store_message(
         StoredMessage(
-            chat_id=chat.id,
-            message_id=state.next_message_id(chat.id),
+            chat_id=chat_id,
+            message_id=state.next_message_id(chat_id),
             date=state.now(),
             sender_id=state.bot_id,
-            parse_mode=params.get("parse_mode"),
-            document_file_id=file_id,
+            parse_mode=parse_mode,
             caption=plain,
             caption_entities=entities,
+            **media,
         )
     )
     return message_dict(state, stored)
