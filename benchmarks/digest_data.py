@@ -43,7 +43,19 @@ STATEMENTS = 20
 T_START = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
 OPEN_EVERY = timedelta(days=3.5)  # one statement after another, two a week
 ANSWER_WINDOW = timedelta(days=7)
-NOW = T_START + STATEMENTS * OPEN_EVERY
+CAMPAIGN_SPAN = timedelta(days=70)  # a larger catalogue opens faster, over the same ten weeks
+
+
+def open_every(statements: int) -> timedelta:
+    return OPEN_EVERY if statements <= STATEMENTS else CAMPAIGN_SPAN / statements
+
+
+def now_for(statements: int) -> datetime:
+    """The moment of the digest: just after the last statement opened."""
+    return T_START + statements * open_every(statements)
+
+
+NOW = now_for(STATEMENTS)
 PREVIOUS_DIGEST = NOW - timedelta(days=7)
 CHANGED_SHARE = 0.10  # positions changed once after the first answer
 CHUNK = 25_000
@@ -82,11 +94,19 @@ STATEMENT_TEXTS = (
 )
 
 
-def catalogue() -> Catalogue:
-    per_theme = STATEMENTS // len(THEMES)
+def catalogue(statements: int = STATEMENTS) -> Catalogue:
+    """Four themes; beyond twenty statements the workshop's texts come round again,
+    numbered, so every text differs."""
+    per_theme = -(-statements // len(THEMES))
+
+    def text(n: int) -> str:
+        base = STATEMENT_TEXTS[n % len(STATEMENT_TEXTS)]
+        return base if statements <= STATEMENTS else f"{base} ({n + 1})"
+
     themes = [{"key": f"thema-{t + 1}", "title": f"Versneller {t + 1} — {title}",
-               "statements": [{"key": f"s{n + 1:02d}", "text": STATEMENT_TEXTS[n]}
-                              for n in range(t * per_theme, (t + 1) * per_theme)]}
+               "statements": [{"key": f"s{n + 1:03d}", "text": text(n)}
+                              for n in range(t * per_theme, min((t + 1) * per_theme,
+                                                                statements))]}
               for t, title in enumerate(THEMES)]
     return Catalogue.model_validate({"themes": themes})
 
@@ -132,10 +152,11 @@ OPTIONS = ["helemaal_eens", "eens", "neutraal", "oneens", "helemaal_oneens", "we
 
 
 def answers(statement_id: int, index: int, layers: list[str],
-            weights: dict[tuple[int, str], list[float]], seed: int) -> Iterator[Answer]:
+            weights: dict[tuple[int, str], list[float]], seed: int,
+            statements: int = STATEMENTS) -> Iterator[Answer]:
     rng = random.Random(seed * 1000 + index)
-    opened = T_START + index * OPEN_EVERY
-    closes = min(opened + ANSWER_WINDOW, NOW) - timedelta(minutes=1)
+    opened = T_START + index * open_every(statements)
+    closes = min(opened + ANSWER_WINDOW, now_for(statements)) - timedelta(minutes=1)
     span = (closes - opened).total_seconds()
     for pid, layer in enumerate(layers, start=1):
         cw = weights[(statement_id, layer)]
@@ -172,23 +193,23 @@ class Counter:
 
 
 # -- loading -------------------------------------------------------------------------------
-async def prepare(url: str) -> list[int]:
+async def prepare(url: str, statements: int = STATEMENTS) -> list[int]:
     """Migrations, settings, catalogue and statement states through the app's own code."""
     db = Database(url=url)
     try:
         await upgrade(db)
         config = settings(url)
         await sync_settings(db, config)
-        await import_catalogue(db, CAMPAIGN, catalogue(), now=T_START)
+        await import_catalogue(db, CAMPAIGN, catalogue(statements), now=T_START)
         async with db.transaction() as session:
             rows = (await session.execute(
                 text("SELECT id FROM statements WHERE campaign_id = :c ORDER BY position"),
                 {"c": CAMPAIGN})).all()
             ids = [r[0] for r in rows]
             for i, sid in enumerate(ids):
-                opened = T_START + i * OPEN_EVERY
+                opened = T_START + i * open_every(statements)
                 closed = opened + ANSWER_WINDOW
-                still_open = closed > NOW
+                still_open = closed > now_for(statements)
                 await session.execute(update(Statement).where(Statement.id == sid).values(
                     state="open" if still_open else "closed", opened_at=opened,
                     closed_at=None if still_open else closed))
@@ -224,7 +245,7 @@ def load_sqlite(path: Path, ids: list[int], participants: int, seed: int) -> Non
                   sqlite_datetime(T_START)) for pid, layer in enumerate(layers, start=1)))
             next_id = Counter()
             for index, sid in enumerate(ids):
-                batch = list(answers(sid, index, layers, weights, seed))
+                batch = list(answers(sid, index, layers, weights, seed, len(ids)))
                 connection.executemany(
                     "INSERT INTO positions (statement_id, participant_id, layer, option_key, "
                     "event_time, changes, updated_at) VALUES (?,?,?,?,?,?,?)",
@@ -266,7 +287,7 @@ async def load_postgres(url: str, ids: list[int], participants: int, seed: int) 
                      for pid, layer in enumerate(layers, start=1)])
         next_id = Counter()
         for index, sid in enumerate(ids):
-            batch = list(answers(sid, index, layers, weights, seed))
+            batch = list(answers(sid, index, layers, weights, seed, len(ids)))
             await connection.copy_records_to_table(
                 "positions",
                 columns=["statement_id", "participant_id", "layer", "option_key",

@@ -36,9 +36,19 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a document where the platform allows (the full table)."""
+
+    filename: str
+    title: str
+    text: str  # UTF-8 plain text
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     title: str
     intro: str
     sections: tuple[Section, ...]
     footer: str = ""
-    highlights: tuple[str, ...] = field(default=())
+    attachments: tuple[Attachment, ...] = field(default=())
+    chart_alt: str = ""  # what the chart posted with the document shows, for screen readers

@@ -54,6 +54,14 @@ class DeliveryFailed(Exception):
     """A transient failure after the gateway's own retries; the post is kept for later."""
 
 
+class RetryLater(DeliveryFailed):
+    """The platform refused for now (rate limited) and said how long to wait."""
+
+    def __init__(self, message: str, *, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
 class ChatGateway(Protocol):
     platform: str
     opt_out_command: str  # what a person sends to stop reminders (shown in each reminder)
@@ -69,6 +77,12 @@ class ChatGateway(Protocol):
                                statement: StatementView) -> PostRef:
         """Answer buttons back on a closed statement's message; returns where it now is
         (a stopped native poll cannot be reopened: a new one replaces it)."""
+        ...
+
+    async def refresh_statement(self, channel: ChannelTarget, post: PostRef,
+                                statement: StatementView) -> None:
+        """Show the statement's current tally in its post (a native poll keeps its own).
+        Raises RetryLater when the platform says when to try again."""
         ...
 
     async def post_digest(self, channel: ChannelTarget, digest: Document,

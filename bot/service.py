@@ -42,13 +42,15 @@ from bot.publishing.channels import (
 )
 from bot.publishing.digest_delivery import DigestReport, post_digest
 from bot.publishing.lifecycle import check_close, check_open, posted_before, reopen_posts
-from bot.publishing.posts import PollPost, find_poll, statement_posted_at
+from bot.publishing.posts import PollPost, find_poll
+from bot.publishing.selection import keys_to_open
 from bot.publishing.statements import (
     DeliveryReport,
     StatementNotFound,
     close_statement,
     open_statement,
 )
+from bot.publishing.tally_refresh import TallyRefresher
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.models import Position, Statement, Theme
@@ -75,6 +77,9 @@ class CampaignService:
         self.gateways: dict[str, ChatGateway] = {}
         self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
                                      option_keys=self._option_keys, now=clock.now)
+        # Adapters enable their platform (with its edit interval) when live tallies are on.
+        self.tallies = TallyRefresher(db=db, campaign_id=self.campaign_id,
+                                      gateways=self.gateways, statement_view=self.statement_view)
 
     # -- texts and labels -------------------------------------------------------------
     def texts(self, language: str | None = None) -> Texts:
@@ -128,6 +133,10 @@ class CampaignService:
             report = replace(report, reopened=reopened)
         return report
 
+    async def keys_to_open(self, *, theme: str | None) -> list[str]:
+        """A theme's statements that are not closed, or (no theme) every draft."""
+        return await keys_to_open(self.db, self.campaign_id, theme=theme)
+
     async def close(self, key: str) -> int:
         """Close for answers; refused for a statement that was never opened."""
         current = await self.statement_view(key)
@@ -146,7 +155,8 @@ class CampaignService:
 
     # -- positions and layers -----------------------------------------------------------
     async def aclose(self) -> None:
-        """Stop background work (the position writer); the database stays open."""
+        """Stop background work (tally edits, the position writer); the database stays open."""
+        self.tallies.cancel()
         await self.writer.close()
 
     async def record(self, vote: Vote) -> PositionResult:
@@ -284,12 +294,6 @@ class CampaignService:
     async def poll_post(self, poll_id: str) -> PollPost | None:
         """The statement (and chat) of a native poll the bot sent, by the platform's poll id."""
         return await find_poll(self.db, self.campaign_id, poll_id)
-
-    async def statement_posted_at(self, platform: str, channel_id: str,
-                                  message_ref: str) -> str | None:
-        return await statement_posted_at(self.db, self.campaign_id, platform=platform,
-                                         channel_external_id=channel_id,
-                                         message_ref=message_ref)
 
     async def remember_private_chat(self, who: Identity, chat_id: str) -> None:
         await remember_private_chat(self.db, who, chat_id, now=self.clock.now())

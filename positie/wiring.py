@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from adapters.registry import PLATFORMS
 from bot.clock import SystemClock
 from bot.ports import Clock, PlatformAdapter
+from bot.publishing.catalogue_check import catalogue_in_sync
 from bot.publishing.catalogue_import import import_catalogue
 from bot.publishing.sync import sync_settings
 from bot.service import CampaignService
@@ -18,7 +19,7 @@ from bot.settings.catalogue import load_catalogue
 from bot.settings.catalogue_limits import check_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
-from bot.store.migrate import upgrade
+from bot.store.migrate import upgrade_if_behind
 from bot.store.problems import database_errors
 from scheduling import CampaignScheduler
 from scheduling.channel_retries import retry_channels_until
@@ -50,15 +51,17 @@ class Runtime:
 
 async def prepare_database(db: Database, settings: Settings, clock: Clock, *,
                            import_statements: bool = True) -> None:
-    """Migrate, then bring campaign, scale, channels and statements in line with config."""
+    """Migrate, then bring campaign, scale, channels and statements in line with config
+    (each step only when there is something to do)."""
     with database_errors(db.url):  # the first connection: where a wrong URL shows
-        await upgrade(db)
+        await upgrade_if_behind(db)
     await sync_settings(db, settings)
     path = settings.statements_path()
     if path is not None and import_statements:
         catalogue = load_catalogue(path)
         check_catalogue(path, catalogue, settings.enabled_platforms())
-        await import_catalogue(db, settings.campaign.id, catalogue, now=clock.now())
+        if not await catalogue_in_sync(db, settings.campaign.id, catalogue):
+            await import_catalogue(db, settings.campaign.id, catalogue, now=clock.now())
 
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,

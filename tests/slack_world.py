@@ -12,6 +12,7 @@ from adapters.slack.settings import SlackSettings
 from bot.service import CampaignService
 from bot.settings.config import Settings
 from emulators.slack import InboundResponse, Message, SlackEmulator, SlackUserClient
+from emulators.slack.ratelimits import RateLimitPolicy
 
 SIGNING_SECRET = "test-signing-secret"
 CHANNELS = {"C0RIJK0001": "rijk", "C0MIXED001": None}
@@ -53,8 +54,9 @@ class SlackWorld:
 
 @asynccontextmanager
 async def slack_world(service: CampaignService, settings: Settings,
-                      *, rate_limits: bool = False) -> AsyncIterator[SlackWorld]:
-    async with SlackEmulator(rate_limits=rate_limits) as emulator:
+                      *, rate_limits: bool = False,
+                      policy: RateLimitPolicy | None = None) -> AsyncIterator[SlackWorld]:
+    async with SlackEmulator(rate_limits=rate_limits, rate_limit_policy=policy) as emulator:
         for channel in CHANNELS:
             emulator.add_channel(channel, channel.lower())
         slack = SlackSettings.of(settings).model_copy(update={"api_base_url": emulator.base_url})

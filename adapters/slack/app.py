@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Coroutine, Hashable
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
@@ -24,7 +24,6 @@ from adapters.slack.inbound import (
     command_word,
     command_words,
     identity_of,
-    message_of,
     vote_of,
 )
 from adapters.slack.settings import SlackSettings
@@ -34,7 +33,6 @@ from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
 from bot.ports import Check
 from bot.positions import replies
-from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
 from bot.service import CampaignService
 from bot.settings.errors import ConfigError
@@ -69,8 +67,9 @@ class SlackAdapter:
         self.app.event("member_joined_channel")(self._on_member_joined)
         self._admin = SlackAdmin(actions=AdminActions(service=service), client=self.client,
                                  admins=settings.admins)
-        self._tally = Coalescer(interval=settings.tally_interval_seconds,
-                                action=self._refresh_tally)
+        if settings.live_tally:
+            service.tallies.enable(self.gateway.platform,
+                                   interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
 
@@ -83,9 +82,8 @@ class SlackAdapter:
             return
         result = await self.service.record(vote)
         self._background(self._confirm(body.get("response_url"), vote, result))
-        message = message_of(body)
-        if result.counted and message and self.settings.live_tally:
-            self._tally.touch((*message, vote.statement_key))
+        if result.counted:  # every post of the statement, on every platform
+            self.service.tallies.changed(vote.statement_key)
 
     async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -165,15 +163,6 @@ class SlackAdapter:
             if reply.status != 200:
                 log.warning("Slack refused a reply (HTTP %s)", reply.status)
 
-    async def _refresh_tally(self, key: Hashable) -> None:
-        channel, ts, statement_key = key  # type: ignore[misc]
-        # Buttons also sit in digests and reminder DMs: only a statement's own post shows
-        # its tally, anything else would be overwritten by the statement.
-        if await self.service.statement_posted_at(SlackSettings.name, channel, ts) != statement_key:
-            return
-        view = await self.service.statement_view(statement_key)
-        await self.gateway.update_statement(channel, ts, view)
-
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._guard(work))
         self._tasks.add(task)
@@ -190,7 +179,7 @@ class SlackAdapter:
         """Wait until replies and tally edits in flight are done (shutdown, tests)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        await self._tally.flush()
+        await self.service.tallies.flush()
 
     # -- HTTP -------------------------------------------------------------------------
     def web_app(self) -> web.Application:

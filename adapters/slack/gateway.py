@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,6 +26,7 @@ from bot.ports import (
     DeliveryFailed,
     PostRef,
     PrivateTarget,
+    RetryLater,
 )
 from bot.service import CampaignService
 
@@ -31,6 +34,18 @@ log = logging.getLogger(__name__)
 
 # Errors after which posting here cannot work until an admin acts.
 GONE = {"channel_not_found", "is_archived", "channel_is_archived"}
+MAX_ALT_TEXT = 1000  # files.getUploadURLExternal's alt_txt
+
+
+def retry_after(headers: Mapping[str, Any]) -> float:
+    """Slack's Retry-After (whole seconds), 1 when it is missing or unreadable."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(1.0, float(value[0] if isinstance(value, list) else value))
+            except (TypeError, ValueError):
+                break
+    return 1.0
 
 
 class SlackGateway:
@@ -66,6 +81,18 @@ class SlackGateway:
         await self.update_statement(channel.external_id, post.message_ref, statement)
         return post
 
+    async def refresh_statement(self, channel: ChannelTarget, post: PostRef,
+                                statement: StatementView) -> None:
+        """A new tally. Rate limited after slack_sdk's own retries: RetryLater, with the
+        wait Slack named, so the edit is sent again rather than dropped."""
+        try:
+            await self.update_statement(channel.external_id, post.message_ref, statement)
+        except SlackApiError as exc:
+            if exc.response.status_code == 429 or exc.response.get("error") == "ratelimited":
+                raise RetryLater("chat.update rate limited",
+                                 seconds=retry_after(exc.response.headers)) from exc
+            raise
+
     async def update_statement(self, channel_id: str, ts: str, statement: StatementView) -> None:
         blocks = await self.statement_blocks(statement)
         await self._client.chat_update(channel=channel_id, ts=ts,
@@ -79,7 +106,11 @@ class SlackGateway:
         if chart_png is not None:
             await self._call(channel, "files_upload_v2", channel=channel.external_id,
                              content=chart_png, filename="positie-samenvatting.png",
-                             title=digest.title)
+                             title=digest.title, alt_txt=digest.chart_alt[:MAX_ALT_TEXT])
+        for attachment in digest.attachments:  # the full table, as a file
+            await self._call(channel, "files_upload_v2", channel=channel.external_id,
+                             content=attachment.text.encode(), filename=attachment.filename,
+                             title=attachment.title)
 
     async def can_post(self, channel: ChannelTarget) -> Check:
         return await channel_check(self._client, channel.external_id)

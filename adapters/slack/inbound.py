@@ -35,15 +35,6 @@ def vote_of(body: dict[str, Any], action: dict[str, Any]) -> Vote | None:
                 event_time=event_time, delivery_id=delivery, channel_id=channel)
 
 
-def message_of(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(channel, ts) of a public message that was clicked, for the tally."""
-    container = body.get("container") or {}
-    if container.get("type") != "message" or container.get("is_ephemeral"):
-        return None
-    channel, ts = container.get("channel_id"), container.get("message_ts")
-    return (str(channel), str(ts)) if channel and ts else None
-
-
 def command_words(text: str) -> list[str]:
     return (text or "").lower().split()
 

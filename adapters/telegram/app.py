@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Coroutine, Hashable
+from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import urlparse
 
@@ -52,10 +52,9 @@ from adapters.telegram.outbound import (
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
-from bot.domain import Identity, StatementState
+from bot.domain import Identity
 from bot.ports import ChannelUnavailable, Check
 from bot.positions import replies
-from bot.positions.batching import Coalescer
 from bot.publishing.posts import PollPost
 from bot.service import CampaignService
 from bot.settings.errors import ConfigError
@@ -95,8 +94,9 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         self._option_keys = tuple(o.key for o in service.scale)
         self._polls: dict[str, PollPost] = {}  # poll id → statement: never changes
-        self._tally = Coalescer(interval=settings.tally_interval_seconds,
-                                action=self._refresh_tally)
+        if settings.live_tally:
+            service.tallies.enable(self.gateway.platform,
+                                   interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_stamp = 0.0
 
@@ -122,8 +122,7 @@ class TelegramAdapter:
             return
         if result.needs_layer:
             self._background(self._ask_layer(vote.who, message.chat.id, vote.statement_key))
-        if self.settings.live_tally:
-            self._tally.touch((message.chat.id, message.message_id, vote.statement_key))
+        self.service.tallies.changed(vote.statement_key)  # every post, on every platform
 
     async def _on_poll_answer(self, update: Update, context: Context) -> None:
         received = self._stamp()
@@ -141,6 +140,8 @@ class TelegramAdapter:
         if vote is None:
             return
         result = await self.service.record(vote)
+        if result.counted:  # the statement's button messages elsewhere show the new count
+            self.service.tallies.changed(vote.statement_key)
         if result.counted and result.needs_layer:
             self._background(self._ask_layer(vote.who, int(post.channel_external_id),
                                              post.statement_key))
@@ -195,19 +196,6 @@ class TelegramAdapter:
                                      reply_markup=keyboard)
 
     # -- tally and helpers ----------------------------------------------------------------
-    async def _refresh_tally(self, key: Hashable) -> None:
-        chat_id: int
-        message_id: int
-        statement_key: str
-        chat_id, message_id, statement_key = key  # type: ignore[misc]
-        posted = await self.service.statement_posted_at(TelegramSettings.name, str(chat_id),
-                                                        str(message_id))
-        if posted != statement_key:  # a digest's or a reminder's buttons: not a statement post
-            return
-        view = await self.service.statement_view(statement_key)
-        if view.state == StatementState.OPEN:  # a closed one was re-rendered on closing
-            await self.gateway.update_statement(chat_id, message_id, view)
-
     def texts_for(self, user: User | None, chat: Chat | None) -> Texts:
         """Group messages in the campaign's language; private ones in the person's own."""
         if chat is not None and chat.type != ChatType.PRIVATE:
@@ -247,7 +235,7 @@ class TelegramAdapter:
         """Wait until background messages and tally edits in flight are done."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        await self._tally.flush()
+        await self.service.tallies.flush()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def check_credentials(self) -> None:

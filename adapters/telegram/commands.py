@@ -179,7 +179,7 @@ class TelegramCommands:
             await self._say(update, tg.start_privately(texts, bot, "/export"))
             return
         await self.gateway.send_file(int(private), reply.attachment.filename,
-                                     reply.attachment.content, caption=reply.attachment.title)
+                                     reply.attachment.content, title=reply.attachment.title)
         await self._say(update, reply.text)
 
     # -- helpers ------------------------------------------------------------------------

@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, InputFile, LinkPreviewOptions, Message
+from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from adapters.telegram.diagnosis import chat_check
 from adapters.telegram.outbound import (
-    MAX_CAPTION,
     OutgoingMessage,
     answer_keyboard,
+    caption,
     document_messages,
     escape,
     poll_options,
@@ -39,6 +40,7 @@ from bot.ports import (
     DeliveryFailed,
     PostRef,
     PrivateTarget,
+    RetryLater,
 )
 from bot.service import CampaignService
 
@@ -122,6 +124,13 @@ class TelegramGateway:
         await self.update_statement(chat_id, int(post.message_ref), statement)
         return post
 
+    async def refresh_statement(self, channel: ChannelTarget, post: PostRef,
+                                statement: StatementView) -> None:
+        """A new tally under a button statement; a native poll counts by itself."""
+        if post.poll_id is None:
+            await self.update_statement(int(channel.external_id), int(post.message_ref),
+                                        statement)
+
     async def update_statement(self, chat_id: int, message_id: int,
                                statement: StatementView) -> None:
         """Re-render a button statement: a new tally, or closed (the keyboard goes away)."""
@@ -136,10 +145,13 @@ class TelegramGateway:
         chat_id = int(channel.external_id)
         for message in document_messages(digest):
             await self._send(chat_id, message)
-        if chart_png is not None:
+        if chart_png is not None:  # the caption is the chart's description (alt text)
             await self._call(self._bot.send_photo, chat_id=chat_id, photo=chart_png,
-                             caption=escape(shorten(digest.title, MAX_CAPTION - 64)),
-                             parse_mode=ParseMode.HTML)
+                             caption=caption(digest.chart_alt or digest.title))
+        for attachment in digest.attachments:  # the full table, as a file
+            await self._call(self._bot.send_document, chat_id=chat_id,
+                             document=attachment.text.encode(), filename=attachment.filename,
+                             caption=caption(attachment.title))
 
     async def can_post(self, channel: ChannelTarget) -> Check:
         me = await self._bot.get_me()
@@ -163,10 +175,9 @@ class TelegramGateway:
                                 link_preview_options=NO_PREVIEW, **kwargs)
 
     async def send_file(self, chat_id: int, filename: str, content: bytes, *,
-                        caption: str) -> Message:
-        return await self._call(self._bot.send_document, chat_id=chat_id,
-                                document=InputFile(content, filename=filename),
-                                caption=shorten(caption, MAX_CAPTION))
+                        title: str) -> Message:
+        return await self._call(self._bot.send_document, chat_id=chat_id, document=content,
+                                filename=filename, caption=caption(title))
 
     # -- calls ----------------------------------------------------------------------------
     async def _send(self, chat_id: int, message: OutgoingMessage) -> Message:
@@ -180,6 +191,10 @@ class TelegramGateway:
             await self._call(method, **kwargs)
         except DeliveryFailed as exc:
             cause = exc.__cause__
+            if isinstance(cause, RetryAfter):  # still limited after the limiter's retries
+                wait = cause.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                raise RetryLater(str(exc), seconds=max(seconds, 1.0)) from cause
             if not (isinstance(cause, TelegramError)
                     and any(h in cause.message.lower() for h in HARMLESS)):
                 raise

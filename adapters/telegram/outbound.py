@@ -112,6 +112,16 @@ def shorten(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
+def caption(text: str) -> str:
+    """Plain text shortened to a photo or document caption (1,024 UTF-16 code units)."""
+    limit = MAX_CAPTION
+    short = shorten(text, limit)
+    while utf16_length(short) > MAX_CAPTION:  # emoji count twice
+        limit -= utf16_length(short) - MAX_CAPTION
+        short = shorten(text, limit)
+    return short
+
+
 def callback_answer(make: Callable[[str], str], statement_text: str) -> str:
     """A confirmation for answerCallbackQuery (200 characters at most): the statement quoted
     in it is shortened first, so the answer itself always shows whole."""
@@ -168,8 +178,6 @@ def document_messages(doc: Document, *, limit: int = MAX_TEXT) -> list[OutgoingM
 def _groups(doc: Document) -> Iterator[tuple[list[_Line], InlineKeyboardMarkup | None]]:
     """The document as groups of lines that belong together, each with a keyboard or None."""
     head = [_Line("b", doc.title), _Line(None, doc.intro)]
-    if doc.highlights:
-        head += [_Line(None, ""), *(_Line(None, h, prefix="★ ") for h in doc.highlights)]
     yield head, None
     for section in doc.sections:
         lines = [_Line(None, ""), _Line("b", section.title)]

@@ -7,6 +7,10 @@ the scale, so they are not part of the diverging bar; they are reported apart (`
 drawn by the chart in a narrow column on the same percent scale, with a note saying so.
 Shares are of all the layer's respondents, so a bar plus its apart share is 100%.
 
+Only the statements the digest's ranked insights name are drawn (`Insights.preview_keys`,
+at most eight: about 2,000 px), in that order: the chart previews the digest, the full
+table goes along as a file.
+
 Privacy: only cells the release step shows in full become a row (`bot.insight.release`);
 layers left out are named with the reason (as the text digest does).
 """
@@ -22,6 +26,7 @@ from matplotlib.colors import to_hex
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.insight.aggregation import Cell
 from bot.insight.privacy import VisibleStatement, Withheld
+from bot.insight.ranking import rank_insights
 from bot.insight.release import Release
 from bot.labels import layer_label, option_label
 from bot.settings.config import CampaignSettings
@@ -81,13 +86,18 @@ class ChartData:
 def chart_rows(release: Release, *, campaign: CampaignSettings,
                scale: tuple[ScaleOption, ...], texts: Texts) -> ChartData:
     t, k = texts, campaign.privacy_threshold
-    visible = list(release.statements)
+    every = list(release.statements)
+    # A preview, not the catalogue: the statements the digest's ranked insights name.
+    by_key = {v.statement.key: v for v in every}
+    visible = [by_key[key] for key in rank_insights(every, campaign, scale).preview_keys()]
     legend = _legend(scale, t)
     apart = [o for o in scale if o.value is None]
     apart_names = ", ".join(option_label(o, t) for o in apart)
     notes: list[str] = []
-    if not visible:
+    if not every:
         notes.append(t.gettext("No statements have been opened yet."))
+    elif not visible:
+        notes.append(t.gettext("No statement has enough answers to show yet."))
     elif apart:
         notes.append(t.gettext("“{options}” is not on the scale and is shown apart, on the "
                                "right.", options=apart_names))

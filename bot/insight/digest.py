@@ -1,40 +1,55 @@
-"""Build the digest document from the release: per theme, per layer, highlights."""
+"""Build the digest document from the release: ranked insights and participation in chat,
+the full table per statement and layer as an attachment."""
 
 from __future__ import annotations
 
 from babel.dates import format_date
 
-from bot.document import Bullets, Document, Paragraph, Section
+from bot.document import Attachment, Bullets, Document, Paragraph, Section
 from bot.domain import UNKNOWN_LAYER
 from bot.insight.aggregation import StatementAggregate
 from bot.insight.digest_context import DigestContext
-from bot.insight.highlights import most_consensus, most_divergence
+from bot.insight.insight_text import chart_alt_text, insight_sections
 from bot.insight.momentum import Momentum
 from bot.insight.momentum_text import with_momentum
 from bot.insight.privacy import VisibleStatement
+from bot.insight.ranking import rank_insights
 from bot.insight.release import Release
+from bot.insight.render_text import render_text
 from bot.labels import layer_label, percent, signed
 from bot.texts import Texts
+
+TABLE_FILE = "positie-stellingen.txt"
 
 
 def build_digest(release: Release, ctx: DigestContext,
                  momentum: Momentum | None = None) -> Document:
-    """The digest from what the release step lets through (and nothing else)."""
+    """In chat: the ranked insights, what moved and who takes part, from what the release
+    step lets through (and nothing else). The full table per statement and layer goes along
+    as a file (and is in `positie export`)."""
     t = ctx.texts
     visible = list(release.statements)
+    insights = rank_insights(visible, ctx.campaign, ctx.scale)
     people = sum(release.participants_by_layer.values())
     positions = sum(release.positions_by_layer.values())
     intro = t.gettext(
         "{people} participants took {positions} positions on {statements} statements.",
         people=people, positions=positions, statements=len(visible))
-    sections = (*_theme_sections(visible, ctx), _participation_section(release, ctx))
+    title = t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
+                      date=format_date(ctx.local_date(), format="long", locale=t.language))
+    footer = _footer(ctx)
+    sections = (*insight_sections(insights, ctx), _participation_section(release, ctx))
+    table = Document(title=t.gettext("All statements per layer — {title}", title=title),
+                     intro=intro, sections=tuple(_theme_sections(visible, ctx)), footer=footer)
     return Document(
-        title=t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
-                        date=format_date(ctx.local_date(), format="long", locale=t.language)),
+        title=title,
         intro=intro,
-        highlights=_highlights(visible, ctx),
         sections=sections if momentum is None else with_momentum(sections, momentum, ctx),
-        footer=_footer(ctx),
+        footer=" ".join((footer, t.gettext("Every statement per layer is in the attached "
+                                           "file {name}.", name=TABLE_FILE))),
+        attachments=(Attachment(filename=TABLE_FILE, title=table.title,
+                                text=render_text(table) + "\n"),),
+        chart_alt=chart_alt_text(insights, ctx),
     )
 
 
@@ -49,27 +64,6 @@ def _footer(ctx: DigestContext) -> str:
         parts.append(t.gettext("Note: the privacy threshold is set to {k}, below the advised "
                                "3 (allow_low_threshold).", k=k))
     return " ".join(parts)
-
-
-def _highlights(visible: list[VisibleStatement], ctx: DigestContext) -> tuple[str, ...]:
-    t, out = ctx.texts, []
-    by_key = {v.statement.key: v.statement for v in visible}
-    agreed = most_consensus(visible, ctx.scale)
-    if agreed is not None:
-        out.append(t.gettext("Layers agree most on: “{text}” ({share} agree across layers).",
-                             text=by_key[agreed.statement_key].text,
-                             share=percent(agreed.agree_share, t)))
-    parted = most_divergence(visible, ctx.scale)
-    if parted is not None:
-        out.append(t.gettext(
-            "Layers differ most on: “{text}” ({high}: {high_share} agree, "
-            "{low}: {low_share}).",
-            text=by_key[parted.statement_key].text,
-            high=layer_label(parted.high_layer, ctx.campaign, t),
-            high_share=percent(parted.high_share, t),
-            low=layer_label(parted.low_layer, ctx.campaign, t),
-            low_share=percent(parted.low_share, t)))
-    return tuple(out)
 
 
 def _theme_sections(visible: list[VisibleStatement], ctx: DigestContext) -> list[Section]:

@@ -7,8 +7,6 @@ from bot.document import AnswerButtons, Bullets, Document, Paragraph
 
 def render_text(doc: Document) -> str:
     out = [doc.title, "", doc.intro]
-    if doc.highlights:
-        out += ["", *(f"★ {h}" for h in doc.highlights)]
     for section in doc.sections:
         out += ["", f"■ {section.title}"]
         for block in section.blocks:

@@ -78,6 +78,10 @@ class CampaignSettings(_Frozen):
     privacy_threshold: int = Field(default=3, ge=1)
     # Live tally: "options" shows counts per option as last released, "count" only how many.
     tally_detail: Literal["options", "count"] = "options"
+    # The digest's ranked insights (README: how the digest numbers are computed).
+    digest_top_n: int = Field(default=3, ge=1, le=10)
+    insight_min_cell: int = Field(default=10, ge=1)
+    agreement_level: float = Field(default=0.6, gt=0.5, le=1.0)
     statements_file: str | None = None
     layers: tuple[LayerSettings, ...] = ()
     scale: tuple[ScaleOptionSettings, ...] = ()

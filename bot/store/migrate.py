@@ -33,6 +33,25 @@ async def upgrade(database: Database, revision: str = "head") -> None:
         await connection.run_sync(run)
 
 
+async def upgrade_if_behind(database: Database) -> bool:
+    """Upgrade only when the database is not at the newest revision; True if it ran.
+
+    Reading the current revision is one small query; a command that has nothing to migrate
+    (every `positie post`, `digest`, `export` after the first) then skips Alembic's run.
+    """
+    config = alembic_config(database.url)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+
+    def current(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with database.engine.connect() as connection:
+        if await connection.run_sync(current) == heads:
+            return False
+    await upgrade(database)
+    return True
+
+
 async def pending_revisions(database: Database) -> list[str]:
     """Migrations not yet applied to this database (all of them for an empty one), without
     applying any: what `positie doctor` reports and `positie db upgrade` would do."""

@@ -11,6 +11,15 @@ from emulators.slack.state import Channel, UploadedFile, WorkspaceState
 
 JsonDict = dict[str, Any]
 
+# Slack's message limits: 50 blocks, 3,000 characters in a section's text, 150 in a header;
+# `text` is refused beyond 40,000 (msg_too_long). msg_blocks_too_long is undocumented:
+# users report it from about 13,000 characters of block text (slackapi/bolt-js#2509).
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_TEXT = 40_000
+MAX_BLOCKS_TEXT = 13_000
+
 
 class ApiError(Exception):
     """An `{"ok": false, "error": ...}` answer with HTTP 200, as Slack gives for most errors."""
@@ -83,6 +92,7 @@ class WebApi:
         if message.user != self._state.bot_user_id:
             raise ApiError("cant_update_message")
         blocks = self._blocks(args)
+        check_limits(text_arg(args.get("text")) or "", blocks or [])
         # Omitted fields keep their value; an empty `blocks` array removes the blocks.
         message.replace(
             text=text_arg(args.get("text")),
@@ -220,7 +230,30 @@ class WebApi:
         blocks = self._blocks(args) or []
         if not text and not blocks and not args.get("attachments"):
             raise ApiError("no_text")
+        check_limits(text, blocks)
         return text, blocks
+
+
+def check_limits(text: str, blocks: list[JsonDict]) -> None:
+    """Refuse what Slack refuses: too many blocks, an overlong section, header or text."""
+    if len(text) > MAX_TEXT:
+        raise ApiError("msg_too_long")
+    if len(blocks) > MAX_BLOCKS:
+        raise ApiError("invalid_blocks")
+    total = 0
+    for block in blocks:
+        texts = [block.get("text") or {}, *(block.get("elements") or []),
+                 *(block.get("fields") or [])]
+        for item in texts:
+            value = item.get("text") if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            total += len(value)
+            limit = MAX_HEADER_TEXT if block.get("type") == "header" else MAX_SECTION_TEXT
+            if len(value) > limit:
+                raise ApiError("invalid_blocks")
+    if total > MAX_BLOCKS_TEXT:
+        raise ApiError("msg_blocks_too_long")
 
 
 def channel_object(channel: Channel) -> JsonDict:

@@ -118,6 +118,32 @@ async def send_photo(
 ) -> object:
     chat = sendable_chat(state, params)
     file = _photo_file(state, params, files)
+    return _media_message(state, chat.id, params, photo_file_id=file.file_id,
+                          reply_markup=reply_markup(params))
+
+
+async def send_document(
+    state: EmulatorState, params: JsonDict, files: dict[str, UploadedPart]
+) -> object:
+    """A file sent as a document (multipart upload only: the bot sends its own files)."""
+    chat = sendable_chat(state, params)
+    ref = params.get("document")
+    part = files.get("document")
+    if isinstance(ref, str) and ref.startswith("attach://"):
+        part = files.get(ref.removeprefix("attach://"))
+    if part is None:
+        raise bad_request(errors.WRONG_FILE_ID)
+    file_id, unique_id = state.next_file_ids()
+    state.files[file_id] = UploadedFile(
+        file_id=file_id, file_unique_id=unique_id,
+        file_path=f"documents/file_{len(state.files)}", data=part.data,
+        filename=part.filename, content_type=part.content_type)
+    return _media_message(state, chat.id, params, document_file_id=file_id)
+
+
+def _media_message(state: EmulatorState, chat_id: int, params: JsonDict,
+                   **media: Any) -> object:
+    """A photo or document message with its caption parsed (at most 1,024 characters)."""
     caption = params.get("caption")
     parse_mode = params.get("parse_mode")
     plain, entities = (
@@ -129,15 +155,14 @@ async def send_photo(
     )
     stored = state.store_message(
         StoredMessage(
-            chat_id=chat.id,
-            message_id=state.next_message_id(chat.id),
+            chat_id=chat_id,
+            message_id=state.next_message_id(chat_id),
             date=state.now(),
             sender_id=state.bot_id,
             parse_mode=parse_mode,
-            photo_file_id=file.file_id,
             caption=plain,
             caption_entities=entities,
-            reply_markup=reply_markup(params),
+            **media,
         )
     )
     return message_dict(state, stored)
@@ -197,5 +222,6 @@ HANDLERS: dict[str, Handler] = {
     "editMessageReplyMarkup": edit_message_reply_markup,
     "deleteMessage": delete_message,
     "sendPhoto": send_photo,
+    "sendDocument": send_document,
     "getFile": get_file,
 }

@@ -131,6 +131,7 @@ def message(state: EmulatorState, stored: StoredMessage) -> Message:
         else None
     )
     file = state.files.get(stored.photo_file_id) if stored.photo_file_id else None
+    document = state.files.get(stored.document_file_id) if stored.document_file_id else None
     return Message(
         message_id=stored.message_id,
         date=_timestamp(stored.date),
@@ -141,20 +142,13 @@ def message(state: EmulatorState, stored: StoredMessage) -> Message:
         caption=stored.caption,
         caption_entities=_entities(stored.caption_entities),
         photo=photo_sizes(file) if file else None,
-        document=_document(state, stored.document_file_id),
+        document=Document(file_id=document.file_id, file_unique_id=document.file_unique_id,
+                          file_name=document.filename, mime_type=document.content_type,
+                          file_size=len(document.data)) if document else None,
         poll=poll(state.polls[stored.poll_id]) if stored.poll_id else None,
         reply_markup=inline,
         edit_date=_timestamp(stored.edit_date) if stored.edit_date else None,
     )
-
-
-def _document(state: EmulatorState, file_id: str | None) -> Document | None:
-    file = state.files.get(file_id) if file_id else None
-    if file is None:
-        return None
-    return Document(file_id=file.file_id, file_unique_id=file.file_unique_id,
-                    file_name=file.filename, mime_type=file.content_type,
-                    file_size=len(file.data))
 
 
 def message_dict(state: EmulatorState, stored: StoredMessage) -> JsonDict:

@@ -23,7 +23,6 @@ from emulators.telegram import (
     errors,
     methods_bot,
     methods_chats,
-    methods_documents,
     methods_messages,
     methods_polls,
 )
@@ -43,7 +42,6 @@ _TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _HANDLERS: dict[str, Handler] = {
     **methods_bot.HANDLERS,
     **methods_chats.HANDLERS,
-    **methods_documents.HANDLERS,
     **methods_messages.HANDLERS,
     **methods_polls.HANDLERS,
     **delivery.HANDLERS,

@@ -67,33 +67,37 @@ def statements_import(
 
     run(work)
 
-def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
-    """Open a statement now and post it to the campaign's statement channels."""
-    from positie.wiring import build_runtime
+def post_command(
+    statement_id: Annotated[str | None, typer.Argument(help="The statement's key.")] = None,
+    theme: Annotated[str | None, typer.Option(
+        "--theme", help="Open every statement of this theme (key) not closed or retired.")]
+    = None,
+    all_drafts: Annotated[bool, typer.Option(
+        "--all-drafts", help="Open every statement still in draft.")] = False,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Open statements now and post them to the campaign's statement channels: one KEY, a
+    whole --theme, or --all-drafts, in one process. On a closed KEY: reopen it.
 
+    Exit code 1 while a channel misses a statement; rerun the same command to reach it.
+    """
+    from bot.publishing.selection import ThemeNotFound
+    from positie.posting import post_statements
+
+    if sum((statement_id is not None, theme is not None, all_drafts)) != 1:
+        fail("give one statement KEY, or --theme THEME, or --all-drafts")
     setup_logging(False)
     settings = settings_from(config)
-
-    async def work() -> None:
-        runtime = await build_runtime(settings)
-        try:
-            report = await runtime.service.open(statement_id)
-            await runtime.service.audit(
-                via=CLI, actor=CLI, action="post", target=statement_id,
-                outcome=f"posted {report.posted}, reopened {report.reopened}, kept "
-                        f"{report.pending + report.unavailable}")
-        finally:
-            await runtime.close()
-        reopened = f", reopened in {report.reopened}" if report.reopened else ""
-        typer.echo(f"{statement_id}: posted to {report.posted} channel(s){reopened}, "
-                   f"{report.pending} kept for retry, {report.unavailable} unavailable")
-        if report.pending or report.unavailable:
-            typer.echo(f"not every channel has it: the log above says why per channel; fix "
-                       f"that, then run `positie post {statement_id}` again to reach only "
-                       "those", err=True)
-            raise typer.Exit(1)
-
-    run(work)
+    try:
+        missed = run(lambda: post_statements(settings, key=statement_id, theme=theme))
+    except ThemeNotFound as exc:
+        fail(f"no theme with key {exc.args[0]!r}; the themes are: "
+             f"{', '.join(exc.args[1]) or 'none (import statements first)'}")
+        return
+    if missed:
+        typer.echo("not every channel has it: the log above says why per channel; fix that, "
+                   "then rerun the same command to reach only those", err=True)
+        raise typer.Exit(1)
 
 
 def close_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:

@@ -25,7 +25,8 @@ def digest_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print it; post nothing.")] = False,
     language: Annotated[str | None, typer.Option("--lang", help="nl or en.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write samenvatting.txt and samenvatting.png (the chart) here.")]
+        "--out", help="Also write samenvatting.txt, samenvatting.png (the chart) and the "
+        "full table per statement (positie-stellingen.txt) here.")]
     = None,
     period: Annotated[str | None, typer.Option(
         "--period", help="Name of this digest (default: manual-<UTC time>). Posting again "
@@ -51,8 +52,11 @@ def digest_command(
                 write_file(out / "samenvatting.txt", render_text(document) + "\n",
                            option="--out")
                 write_file(out / "samenvatting.png", chart, option="--out")
-                typer.echo(f"written to {out / 'samenvatting.txt'}")
-                typer.echo(f"written to {out / 'samenvatting.png'}")
+                for attachment in document.attachments:  # the full table per statement
+                    write_file(out / attachment.filename, attachment.text, option="--out")
+                for name in ("samenvatting.txt", "samenvatting.png",
+                             *(a.filename for a in document.attachments)):
+                    typer.echo(f"written to {out / name}")
             if dry_run:
                 if out is None:
                     typer.echo(render_text(document))

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from adapters.telegram.inbound import parse_vote_data
 from adapters.telegram.outbound import (
     MAX_CALLBACK_ANSWER,
+    MAX_CAPTION,
     callback_answer,
+    caption,
     document_messages,
     utf16_length,
     vote_data,
@@ -52,3 +54,10 @@ def test_vote_data_falls_back_to_the_option_index_when_too_long() -> None:
     key = "k" * 50
     data = vote_data(key, "helemaal_eens", 0)
     assert len(data.encode()) <= 64 and parse_vote_data(data, options) == (key, "helemaal_eens")
+
+
+def test_a_caption_fits_telegram_in_utf16_units() -> None:
+    text = "Grafiek: " + "🌍 circulair " * 200
+    short = caption(text)
+    assert utf16_length(short) <= MAX_CAPTION and short.endswith("…")
+    assert caption("kort") == "kort"

@@ -67,12 +67,30 @@ def test_a_large_layer_stays_shown_beside_one_person_without_a_layer() -> None:
     assert panel.notes == ("Onder de privacydrempel: Onbekende laag",)
 
 
-def test_statement_under_k_gets_a_note_instead_of_bars() -> None:
+def test_statement_under_k_is_not_drawn() -> None:
     data = rows_of("nl", statement("s1", {"rijk": {"eens": 1}, "gemeente": {"oneens": 1}}))
-    [panel] = data.panels
-    assert panel.rows == ()
-    assert panel.notes == ("Nog minder dan 3 antwoorden: nog niet getoond.",)
-    assert not any(note.startswith("Lagen met minder") for note in data.notes)
+    assert data.panels == ()
+    assert data.notes == ("Nog geen enkele stelling heeft genoeg antwoorden om te tonen.",)
+
+
+def test_the_chart_previews_the_ranked_statements_within_2000_px() -> None:
+    # Twenty statements of three title lines, five layers each with a hidden one: the chart
+    # shows the statements the digest names (here: the most answered, none is ranked yet),
+    # as many as fit in about 2,000 px, never the whole catalogue.
+    long = "Een stelling van workshoplengte over circulair inkopen en samenwerken. " * 3
+    statements = [StatementAggregate(
+        key=f"s{i:02d}", text=long, theme_key="t", theme_title="T", state="closed",
+        cells={layer: Cell(layer, {"eens": 3, "oneens": 3, "neutraal": 3 + i % 2})
+               for layer in ("rijk", "provincie", "gemeente", "waterschap", "onbekend")}
+        | {"extra": Cell("extra", {"eens": 1})}) for i in range(20)]
+    data = chart_rows(aggregate(*statements), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                      texts=texts_for("nl"))
+    assert 4 <= len(data.panels) <= 8
+    assert [p.statement_key for p in data.panels][:2] == ["s01", "s03"]  # most answered
+    png = render_chart(aggregate(*statements), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                       texts=texts_for("nl"))
+    height = imread(BytesIO(png)).shape[0]
+    assert 1200 < height <= 2000
 
 
 def test_dutch_labels_by_default() -> None:
@@ -134,10 +152,14 @@ def test_no_statements_yet() -> None:
 
 
 def test_png_has_the_width_and_grows_with_the_statements() -> None:
-    one = statement("s1", {"rijk": {"eens": 3, "weet_niet": 1}, "gemeente": {"oneens": 4}})
+    # Cells large and mixed enough to be shown in full and to rank (here: as "unsure").
+    cells = {"rijk": {"eens": 8, "oneens": 6, "weet_niet": 3},
+             "gemeente": {"oneens": 7, "eens": 6, "neutraal": 4}}
+    one = statement("s1", cells)
     small = render_chart(aggregate(one), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
                          texts=texts_for("nl"))
-    large = render_chart(aggregate(*[one] * 4), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+    four = [statement(f"s{i}", cells) for i in range(4)]
+    large = render_chart(aggregate(*four), campaign=CAMPAIGN, scale=DEFAULT_SCALE,
                          texts=texts_for("nl"))
     assert small.startswith(PNG_MAGIC) and large.startswith(PNG_MAGIC)
     small_image, large_image = imread(BytesIO(small)), imread(BytesIO(large))

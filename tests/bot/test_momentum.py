@@ -136,7 +136,8 @@ async def test_the_digest_tells_it_in_dutch_without_naming_anyone(
     await phase_two(data)
     move_clock(data, NOW)
     document = await data.digest()
-    text = render_text(document)
+    # The lines per statement and layer travel in the table attached to the digest.
+    text = render_text(document) + "\n".join(a.text for a in document.attachments)
     assert document.sections[0].title == "Sinds de vorige samenvatting"
     assert "Nieuwe posities: Rijk +5." in text
     assert "veranderden van positie" not in text and "veranderde van positie" not in text

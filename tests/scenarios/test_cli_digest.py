@@ -35,6 +35,8 @@ def test_dry_run_writes_text_and_chart(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert str(out / "samenvatting.txt") in result.output
     assert str(out / "samenvatting.png") in result.output
+    assert (out / "positie-stellingen.txt").read_text(encoding="utf-8").startswith(
+        "Alle stellingen per laag")
     assert (out / "samenvatting.txt").read_text(encoding="utf-8").startswith(
         "Samenvatting Testcampagne")
     assert (out / "samenvatting.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -167,7 +167,7 @@ async def test_post_exits_1_and_says_how_to_retry_when_a_channel_missed_it(
         code, output = await positie("post", "visie-rijk", "-c", str(config), cwd=tmp_path)
         assert code == 1, output
         assert_clear(output, "visie-rijk: posted to 1 channel(s)",
-                     "run `positie post visie-rijk` again")
+                     "rerun the same command")
         assert len(emulator.messages("C0CIRCULAIR")) == 1
 
 

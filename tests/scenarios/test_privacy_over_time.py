@@ -15,6 +15,8 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FixedClock
+from bot.insight.digest import TABLE_FILE
+from bot.insight.ranking import rank_insights
 from bot.insight.render_text import render_text
 from bot.service import CampaignService
 from tests.factories import T0, apply_settings, settings
@@ -54,12 +56,23 @@ async def quiet(service: CampaignService, db_url: str) -> AsyncIterator[SlackWor
 
 
 def digests(world: SlackWorld, channel: str) -> list[str]:
-    return [str(m.blocks) for m in world.emulator.messages(channel)
-            if m.blocks and m.blocks[0]["type"] == "header"]
+    """Each digest posted in the channel: its message and the table file that went along
+    (the full lines per statement and layer are in the file since the digest ranks)."""
+    messages = [str(m.blocks) for m in world.emulator.messages(channel)
+                if m.blocks and m.blocks[0]["type"] == "header"]
+    tables = [(f.data or b"").decode() for f in world.emulator.state.files.values()
+              if f.filename == TABLE_FILE and channel in f.channels]
+    return [message + "\n" + table for message, table in zip(messages, tables, strict=True)]
+
+
+def telegram_digests(telegram: TelegramWorld, chat: int) -> str:
+    files = [telegram.emulator.state.files[m.document_file_id].data.decode()
+             for m in telegram.emulator.messages(chat) if m.document_file_id]
+    return "\n".join(telegram.texts_in(chat) + files)
 
 
 def water_line(digest: str) -> str:
-    [line] = re.findall(r"Waterschap[^'\\]*?(?:gemiddeld [^'\\]*|groep|drempel)", digest)
+    [line] = re.findall(r"Waterschap[^'\\\n]*?(?:gemiddeld [^'\\\n]*|groep|drempel)", digest)
     return line
 
 
@@ -149,13 +162,18 @@ async def small_alike_cells(world: SlackWorld, telegram: TelegramWorld) -> None:
     await world.settle()
     await telegram.settle()
     document = await world.service.digest()
-    text = render_text(document)
+    text = render_text(document) + "\n".join(a.text for a in document.attachments)
     assert "Waterschap (3): niet uitgesplitst, ter bescherming van een kleine groep" in text
     assert "Onbekende laag (3): niet uitgesplitst, ter bescherming van een kleine groep" in text
     assert not re.search(r"(Waterschap|Onbekende laag) \(3\): \d", text)
-    # Neither small group decides "where layers part most": only rijk is shown in full.
-    assert not any("Waterschap" in h or "Onbekende laag" in h for h in document.highlights)
+    # Neither small group decides a ranking: only rijk is shown in full.
+    release = await world.service.release()
+    insights = rank_insights(list(release.statements), world.service.settings.campaign,
+                             world.service.scale)
+    assert all(v.cells.keys() <= {"rijk"} for v in release.statements)
+    assert not any({p.high_layer, p.low_layer} & {"waterschap", "onbekend"}
+                   for p in insights.part)
     report = await world.service.publish_digest(period="week-1")
     assert report.failed == 0 and report.posted == 5
-    for shown in (str(digests(world, RIJK)), "\n".join(telegram.texts_in(POLL))):
+    for shown in (str(digests(world, RIJK)), telegram_digests(telegram, POLL)):
         assert "Waterschap (3): niet uitgesplitst" in shown and "100% eens" not in shown

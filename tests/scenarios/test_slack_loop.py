@@ -141,15 +141,17 @@ async def test_live_tally_counts_only_from_k_and_is_batched(world: SlackWorld) -
     for n in range(3, 30):
         await world.click(f"U{n}", S, "oneens")
     await world.settle()
-    updates = world.emulator.calls_to("chat.update")
-    assert 1 <= len(updates) < 29  # fewer edits than clicks ...
-    gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
-    assert all(gap >= 0.04 for gap in gaps), gaps  # ... and never more than one per interval
-    final = str(world.statement_message("C0MIXED001", S).blocks)
-    # How many answered is live; the counts per option are the last release (the
-    # release step's own tests say when that moves).
-    assert "29 antwoorden tot nu toe." in final and "Per optie (" in final
-    assert "U1" not in final
+    for channel in ("C0MIXED001", "C0RIJK0001"):  # the statement's post in both channels
+        updates = [c for c in world.emulator.calls_to("chat.update")
+                   if c.body.get("channel") == channel]
+        assert 1 <= len(updates) < 29  # fewer edits than clicks ...
+        gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
+        assert all(gap >= 0.04 for gap in gaps), gaps  # ... never more than one per interval
+        final = str(world.statement_message(channel, S).blocks)
+        # How many answered is live; the counts per option are the last release (the
+        # release step's own tests say when that moves).
+        assert "29 antwoorden tot nu toe." in final and "Per optie (" in final
+        assert "U1" not in final
 
 
 async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
@@ -163,14 +165,18 @@ async def test_digest_is_posted_to_the_emulator(world: SlackWorld) -> None:
     assert report.posted == 2
     again = await world.service.publish_digest(period="2026-W48")
     assert (again.posted, again.already_posted) == (0, 2)
-    [digest] = [m for m in world.emulator.messages("C0RIJK0001") if m.blocks[0]["type"] ==
-                "header"]
-    text = str(digest.blocks)
+    [digest] = [m for m in world.emulator.messages("C0RIJK0001")
+                if m.blocks and m.blocks[0]["type"] == "header"]
+    assert "Wie doet er mee" in str(digest.blocks)
+    assert digest.text.startswith("Samenvatting")  # plain-text fallback
+    # The full table per statement and layer is attached to the digest as a file.
+    [table] = [f for f in world.emulator.state.files.values()
+               if f.filename == "positie-stellingen.txt" and "C0RIJK0001" in f.channels]
+    text = (table.data or b"").decode()
     assert "Rijk (6): 50% eens" in text
     # Three alike: a count only, and no total to subtract it from.
     assert "Onbekende laag (3): niet uitgesplitst, ter bescherming van een kleine groep" in text
     assert "Onbekende laag (3): 100%" not in text and "Alle lagen" not in text
-    assert digest.text.startswith("Samenvatting")  # plain-text fallback
 
 
 async def test_not_in_channel_is_kept_for_retry(world: SlackWorld,

@@ -36,10 +36,12 @@ async def test_digest_merges_slack_and_telegram_per_layer(service: CampaignServi
         await slack.settle()
         digest = await service.publish_digest(period="2026-W48")
         assert (digest.posted, digest.failed) == (5, 0)
-        slack_text = str([m.blocks for m in slack.emulator.messages("C0MIXED001")
-                          if m.blocks and m.blocks[0]["type"] == "header"])
-        telegram_text = "\n".join(tg.texts_in(POLL))
-        for shown in (slack_text, telegram_text):
+        # The table per statement and layer travels as a file with the digest.
+        [slack_table] = [f for f in slack.emulator.state.files.values()
+                         if f.filename == "positie-stellingen.txt" and "C0MIXED001" in f.channels]
+        [document] = [m for m in tg.emulator.messages(POLL) if m.document_file_id]
+        telegram_table = tg.emulator.state.files[document.document_file_id or ""].data
+        for shown in ((slack_table.data or b"").decode(), telegram_table.decode()):
             assert "Rijk (5): 40% eens" in shown
             assert "Gemeente (4): 25% eens" in shown
             assert "Getoonde lagen samen (9): 33% eens" in shown
