@@ -17,6 +17,7 @@ from adapters.listening import listening_on
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
 from adapters.slack.diagnosis import diagnose
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.endpoint import SlackEndpoint
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbound import (
@@ -53,6 +54,7 @@ class SlackAdapter:
                                    retries=settings.retries, session=self._session)
         self.gateway = SlackGateway(client=self.client, service=service,
                                     live_tally=settings.live_tally)
+        self.directory = SlackDirectory(client=self.client)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
         # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.

@@ -79,6 +79,7 @@ class TelegramAdapter:
             .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
+        self.directory = None  # Telegram cannot find people by e-mail address
         self.commands = TelegramCommands(service=service, gateway=self.gateway,
                                          settings=settings, speaker=self)
         app = self.application

@@ -13,7 +13,13 @@ from sqlalchemy import Select, delete, func, select
 
 from bot.domain import Identity
 from bot.store.db import Database
-from bot.store.models import Participant, Position, PositionEvent, ReminderSent
+from bot.store.models import (
+    Participant,
+    Position,
+    PositionEvent,
+    ReminderSent,
+    RosterEmailLookup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,4 +55,9 @@ async def forget(db: Database, who: Identity) -> Erasure:
         for table in (PositionEvent, ReminderSent):
             await session.execute(delete(table).where(table.participant_id == participant_id))
         await session.execute(delete(Participant).where(Participant.id == participant_id))
+        # A roster's e-mail lookup names them too (by a hash of the address).
+        await session.execute(delete(RosterEmailLookup).where(
+            RosterEmailLookup.platform == who.platform,
+            RosterEmailLookup.workspace == who.workspace,
+            RosterEmailLookup.user_id == who.user_id))
     return Erasure(known=True, positions=int(erased.rowcount))  # type: ignore[attr-defined]

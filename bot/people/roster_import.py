@@ -1,0 +1,122 @@
+"""Applying a checked roster in a handful of set-based statements, in one transaction.
+
+The entries go into a temporary table in chunks; then one UPDATE moves the positions of
+people whose layer changes, one UPDATE sets the layer where the roster may (a person's own
+choice ranks above it and is kept), and one INSERT adds the people positie has not seen yet.
+Counts come from those statements, so a rerun of the same file reports it unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, Connection, MetaData, String, Table, bindparam, insert, text
+
+from bot.domain import LayerSource
+from bot.people.roster_file import RosterEntry
+from bot.store.db import Database
+from bot.store.models import Participant
+
+CHUNK = 5_000  # rows per INSERT into the staging table (well within SQLite's 32,766 variables)
+# The sources a roster may replace, and the ones ranking above it (kept).
+REPLACEABLE = tuple(s.value for s in LayerSource if s.rank <= LayerSource.ROSTER.rank)
+ABOVE = tuple(s.value for s in LayerSource if s.rank > LayerSource.ROSTER.rank)
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+_stage = Table("roster_stage", MetaData(),
+               Column("platform", String(16), nullable=False),
+               Column("workspace", String(64), nullable=False),
+               Column("user_id", String(64), nullable=False),
+               Column("layer", String(64), nullable=False),
+               prefixes=["TEMPORARY"])
+
+
+@dataclass(frozen=True, slots=True)
+class RosterReport:
+    people: int  # distinct people in the roster
+    new: int  # not seen before: added with the roster's layer
+    updated: int  # known people whose layer (or its source) the roster set
+    unchanged: int  # already had this layer from the roster
+    kept_declared: int  # chose their own layer, which the roster never overrides
+    positions_moved: int  # positions that now count for the person's new layer
+
+    @property
+    def applied(self) -> int:
+        return self.new + self.updated
+
+    def summary(self) -> str:
+        if not self.applied:
+            return (f"{self.people} person(s) in the roster: unchanged ({self.unchanged} "
+                    f"already so, {self.kept_declared} kept because the person chose their "
+                    "own layer)")
+        return (f"{self.people} person(s) in the roster: {self.applied} layer(s) set "
+                f"({self.new} new, {self.updated} changed), {self.unchanged} unchanged, "
+                f"{self.kept_declared} kept because the person chose their own layer; "
+                f"{self.positions_moved} position(s) moved to the new layer")
+
+
+def _same_person(alias: str) -> str:
+    return " AND ".join(f"{alias}.{c} = s.{c}" for c in ("platform", "workspace", "user_id"))
+
+
+def _listed(values: Sequence[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)  # enum values, not input
+
+
+_KEPT = text(f"SELECT count(*) FROM roster_stage s JOIN participants p ON {_same_person('p')} "
+             f"WHERE p.layer_source IN ({_listed(ABOVE)})")
+_MOVE_POSITIONS = text(
+    f"UPDATE positions SET layer = s.layer FROM participants p JOIN roster_stage s ON "
+    f"{_same_person('p')} WHERE positions.participant_id = p.id "
+    f"AND p.layer_source IN ({_listed(REPLACEABLE)}) AND p.layer <> s.layer")
+_SET_LAYERS = text(
+    f"UPDATE participants SET layer = s.layer, layer_source = '{LayerSource.ROSTER.value}' "
+    f"FROM roster_stage s WHERE {_same_person('participants')} "
+    f"AND participants.layer_source IN ({_listed(REPLACEABLE)}) "
+    f"AND NOT (participants.layer_source = '{LayerSource.ROSTER.value}' "
+    "AND participants.layer = s.layer)")
+_ADD_NEW = text(
+    "INSERT INTO participants (platform, workspace, user_id, layer, layer_source, "
+    "reminders_opt_out, first_seen_at) "
+    f"SELECT s.platform, s.workspace, s.user_id, s.layer, '{LayerSource.ROSTER.value}', "
+    f":opt_out, :now FROM roster_stage s WHERE NOT EXISTS (SELECT 1 FROM participants p "
+    f"WHERE {_same_person('p')}) "
+    "ON CONFLICT (platform, workspace, user_id) DO NOTHING"
+).bindparams(bindparam("now", type_=Participant.__table__.c.first_seen_at.type),
+             bindparam("opt_out", type_=Participant.__table__.c.reminders_opt_out.type))
+
+
+async def import_roster(db: Database, entries: Sequence[RosterEntry], *, now: datetime,
+                        progress: Progress | None = None) -> RosterReport:
+    """`entries`: one per person (as read_roster and the e-mail lookups give them)."""
+
+    def work(connection: Connection) -> RosterReport:
+        connection.execute(text("DROP TABLE IF EXISTS roster_stage"))
+        _stage.create(connection)
+        for start in range(0, len(entries), CHUNK):
+            connection.execute(insert(_stage), [
+                {"platform": e.who.platform, "workspace": e.who.workspace,
+                 "user_id": e.who.user_id, "layer": e.layer}
+                for e in entries[start:start + CHUNK]])
+            if progress is not None:
+                progress(min(start + CHUNK, len(entries)), len(entries))
+        # The first statement on the real tables is a write: SQLite then holds the write
+        # lock for the rest of the unit, so no other process changes a participant between
+        # the count and the writes (and positions move before the layers they follow).
+        positions = rowcount(connection.execute(_MOVE_POSITIONS))
+        kept = int(connection.execute(_KEPT).scalar_one())
+        updated = rowcount(connection.execute(_SET_LAYERS))
+        new = rowcount(connection.execute(_ADD_NEW, {"now": now, "opt_out": False}))
+        connection.execute(text("DROP TABLE roster_stage"))
+        return RosterReport(people=len(entries), new=new, updated=updated,
+                            unchanged=len(entries) - new - updated - kept, kept_declared=kept,
+                            positions_moved=positions)
+
+    return await db.run_unit(work)
+
+
+def rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
