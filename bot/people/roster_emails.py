@@ -61,17 +61,17 @@ async def resolve_emails(db: Database, campaign_id: str, rows: Sequence[EmailRow
     secret = await campaign_secret(db, campaign_id)
     hashes = {(row.platform, row.email): email_hash(secret, row.email) for row in rows}
     known = await _remembered(db, campaign_id, set(hashes.values()))
-    missing = [row for row in rows if (row.platform, hashes[row.platform, row.email])
-               not in known]
+    missing = [(platform, email) for (platform, email), digest in hashes.items()
+               if (platform, digest) not in known]
     asked = 0
     found: list[tuple[str, str, Identity]] = []
     try:
-        for row in missing:
-            identity = await directories[row.platform].find_by_email(row.email)
+        for platform, email in missing:
+            identity = await directories[platform].find_by_email(email)
             asked += 1
             if identity is not None:
-                found.append((row.platform, hashes[row.platform, row.email], identity))
-                known[row.platform, hashes[row.platform, row.email]] = identity
+                found.append((platform, hashes[platform, email], identity))
+                known[platform, hashes[platform, email]] = identity
             if len(found) >= SAVE_EVERY:
                 await _remember(db, campaign_id, found, now)
                 found = []
@@ -97,7 +97,7 @@ async def resolve_emails(db: Database, campaign_id: str, rows: Sequence[EmailRow
         else:
             entries.append(RosterEntry(identity, row.layer, row.line))
     return Resolution(entries=entries, problems=problems,
-                      remembered=len(rows) - len(missing), asked=asked)
+                      remembered=len(hashes) - len(missing), asked=asked)
 
 
 async def _remembered(db: Database, campaign_id: str,
