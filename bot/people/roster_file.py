@@ -80,15 +80,17 @@ def read_roster(path: Path, known_layers: tuple[str, ...],
                           f"{','.join(REQUIRED)} (optionally email) and one line per person")
     columns = _columns(path, header, skipped + 1)
     checker = _RowChecker(known_layers, identities)
+    indexes = list(columns.items())
     rows, start = 0, reader.line_num + 1
     try:
         for record in reader:
             line, start = start + skipped, reader.line_num + 1
-            if not any(value.strip(INVISIBLE) for value in record):
+            if not "".join(record).strip(INVISIBLE):
                 continue  # blank lines, and the empty rows Excel leaves at the end
             rows += 1
-            checker.check(line, {name: (record[i] if i < len(record) else "")
-                                 for name, i in columns.items()})
+            width = len(record)
+            checker.check(line, {name: record[i].strip(INVISIBLE) if i < width else ""
+                                 for name, i in indexes})
     except csv.Error as exc:
         checker.problems.append((start + skipped,
                                  f"{exc}; check the quotes on this line (a field that "
@@ -187,13 +189,17 @@ class _RowChecker:
         self.layers = {layer.lower(): layer for layer in known_layers}
         self.known_layers = known_layers
         self.identities = identities
+        self.user_ids = {name: re.compile(shape.user_id_pattern)
+                         for name, shape in identities.items()}
+        self.workspaces = {name: re.compile(shape.workspace_pattern)
+                           for name, shape in identities.items() if shape.workspace_pattern}
         self.entries: list[RosterEntry] = []
         self.emails: list[EmailRow] = []
         self.problems: list[tuple[int, str]] = []
         self._seen_emails: dict[tuple[str, str], EmailRow] = {}
 
-    def check(self, line: int, row: dict[str, str]) -> None:
-        value = {name: text.strip(INVISIBLE) for name, text in row.items()}
+    def check(self, line: int, value: dict[str, str]) -> None:
+        """`value`: the row's fields by column, trimmed."""
         value.setdefault("workspace", "")
         platform = value["platform"].lower()
         shape = self.identities.get(platform)
@@ -232,9 +238,9 @@ class _RowChecker:
 
     def _id_problem(self, platform: str, shape: IdentityShape, user_id: str,
                     workspace: str) -> str | None:
-        if not re.fullmatch(shape.user_id_pattern, user_id):
+        if not self.user_ids[platform].fullmatch(user_id):
             return self._not_an_id(platform, shape, user_id)
-        return self._workspace_problem(shape, workspace, required=True)
+        return self._workspace_problem(platform, shape, workspace, required=True)
 
     def _not_an_id(self, platform: str, shape: IdentityShape, user_id: str) -> str:
         example = f"e.g. {shape.user_id_example}"
@@ -257,17 +263,17 @@ class _RowChecker:
                     f"in user_id, e.g. {shape.user_id_example}")
         if not EMAIL.fullmatch(email):
             return f"{email!r} is not an e-mail address; fix it or give the user id"
-        return self._workspace_problem(shape, workspace, required=False)
+        return self._workspace_problem(platform, shape, workspace, required=False)
 
-    @staticmethod
-    def _workspace_problem(shape: IdentityShape, workspace: str, *,
+    def _workspace_problem(self, platform: str, shape: IdentityShape, workspace: str, *,
                            required: bool) -> str | None:
         if not shape.workspace_scoped:
             return None
         if not workspace:
             return (f"workspace is empty; these user ids are unique per workspace, so give "
                     f"the {shape.workspace_label}" if required else None)
-        if shape.workspace_pattern and not re.fullmatch(shape.workspace_pattern, workspace):
+        pattern = self.workspaces.get(platform)
+        if pattern is not None and not pattern.fullmatch(workspace):
             return (f"workspace {workspace!r} is not a {shape.workspace_label} (the name or "
                     "domain cannot be matched)")
         return None

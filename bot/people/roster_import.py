@@ -103,6 +103,10 @@ async def import_roster(db: Database, entries: Sequence[RosterEntry], *, now: da
                 for e in entries[start:start + CHUNK]])
             if progress is not None:
                 progress(min(start + CHUNK, len(entries)), len(entries))
+        if connection.dialect.name == "postgresql":
+            # Temporary tables get no statistics by themselves; without them the planner
+            # guesses a few rows and joins 100,000 by nested loops.
+            connection.execute(text("ANALYZE roster_stage"))
         # The first statement on the real tables is a write: SQLite then holds the write
         # lock for the rest of the unit, so no other process changes a participant between
         # the count and the writes (and positions move before the layers they follow).

@@ -157,8 +157,9 @@ class WorkspaceState:
         self.bot_name = bot_name
         self.bot_tokens = set(bot_tokens)
         # The bot token's OAuth scopes, as far as the emulated methods check them.
-        self.scopes = {"chat:write", "users:read", "users:read.email", "im:write",
-                       "files:write", "channels:read", "groups:read"}
+        # The README's manifest.
+        self.scopes = {"chat:write", "commands", "im:write", "files:write", "channels:read",
+                       "groups:read", "users:read", "users:read.email"}
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, User] = {}
         self.channel_messages: dict[str, list[Message]] = {}

@@ -117,3 +117,18 @@ async def test_email_rows_are_looked_up_once_on_slack(tmp_path: Path) -> None:
         with sqlite3.connect(db) as connection:
             stored = connection.execute("SELECT * FROM roster_email_lookups").fetchall()
         assert len(stored) == 1 and "minbzk" not in repr(stored)
+
+
+async def test_a_missing_file_or_a_wrong_header_names_the_fix(tmp_path: Path) -> None:
+    config, roster, db = setup(tmp_path, "platform;werkruimte;gebruiker;laag\n")
+    code, output = await positie("roster", "import", str(tmp_path / "nope.csv"), "-c",
+                                 str(config), cwd=tmp_path)
+    assert code == 2
+    assert_clear(output, f"{tmp_path / 'nope.csv'}: cannot read the roster")
+    code, output = await positie("roster", "import", str(roster), "-c", str(config),
+                                 cwd=tmp_path)
+    assert code == 2
+    assert_clear(output, f"{roster}: line 1: column(s) user_id, layer missing; the header must "
+                         "name the columns platform,workspace,user_id,layer (and optionally "
+                         "email), separated by , or ;")
+    assert participants(db) == []
