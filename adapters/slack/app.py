@@ -31,7 +31,7 @@ from adapters.slack.settings import SlackSettings
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
-from bot.ports import Check
+from bot.ports import Check, PeopleDirectory
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
@@ -54,7 +54,7 @@ class SlackAdapter:
                                    retries=settings.retries, session=self._session)
         self.gateway = SlackGateway(client=self.client, service=service,
                                     live_tally=settings.live_tally)
-        self.directory = SlackDirectory(client=self.client)
+        self.directory: PeopleDirectory | None = SlackDirectory(client=self.client)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
         # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.

@@ -50,7 +50,7 @@ from adapters.telegram.outbound import (
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
 from bot.domain import Identity, StatementState
-from bot.ports import ChannelUnavailable, Check
+from bot.ports import ChannelUnavailable, Check, PeopleDirectory
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.publishing.posts import PollPost
@@ -79,7 +79,8 @@ class TelegramAdapter:
             .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
-        self.directory = None  # Telegram cannot find people by e-mail address
+        # Telegram cannot find people by e-mail address.
+        self.directory: PeopleDirectory | None = None
         self.commands = TelegramCommands(service=service, gateway=self.gateway,
                                          settings=settings, speaker=self)
         app = self.application

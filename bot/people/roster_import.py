@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Connection, MetaData, String, Table, bindparam, insert, text
+from sqlalchemy.util import await_only
 
 from bot.domain import LayerSource
 from bot.people.roster_file import RosterEntry
@@ -97,10 +99,7 @@ async def import_roster(db: Database, entries: Sequence[RosterEntry], *, now: da
         connection.execute(text("DROP TABLE IF EXISTS roster_stage"))
         _stage.create(connection)
         for start in range(0, len(entries), CHUNK):
-            connection.execute(insert(_stage), [
-                {"platform": e.who.platform, "workspace": e.who.workspace,
-                 "user_id": e.who.user_id, "layer": e.layer}
-                for e in entries[start:start + CHUNK]])
+            _load(connection, entries[start:start + CHUNK])
             if progress is not None:
                 progress(min(start + CHUNK, len(entries)), len(entries))
         if connection.dialect.name == "postgresql":
@@ -120,6 +119,20 @@ async def import_roster(db: Database, entries: Sequence[RosterEntry], *, now: da
                             positions_moved=positions)
 
     return await db.run_unit(work)
+
+
+def _load(connection: Connection, entries: Sequence[RosterEntry]) -> None:
+    rows = [(e.who.platform, e.who.workspace, e.who.user_id, e.layer) for e in entries]
+    if connection.dialect.name == "postgresql":
+        # COPY: a tenth of the time of the INSERT per row that executemany sends.
+        driver: Any = connection.connection.driver_connection  # asyncpg.Connection
+        await_only(driver.copy_records_to_table(_stage.name, records=rows,
+                                                columns=[c.name for c in _stage.columns]))
+        return
+    connection.execute(insert(_stage), [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
+
+
+_COLUMNS = tuple(c.name for c in _stage.columns)
 
 
 def rowcount(result: object) -> int:
