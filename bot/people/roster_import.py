@@ -98,10 +98,16 @@ async def import_roster(db: Database, entries: Sequence[RosterEntry], *, now: da
     def work(connection: Connection) -> RosterReport:
         connection.execute(text("DROP TABLE IF EXISTS roster_stage"))
         _stage.create(connection)
-        for start in range(0, len(entries), CHUNK):
-            _load(connection, entries[start:start + CHUNK])
+        # Progress: loading the rows is the first half of the work, the statements the rest.
+        rows = len(entries)
+
+        def advance(done: int) -> None:
             if progress is not None:
-                progress(min(start + CHUNK, len(entries)), len(entries))
+                progress(done, 2 * rows)
+
+        for start in range(0, rows, CHUNK):
+            _load(connection, entries[start:start + CHUNK])
+            advance(min(start + CHUNK, rows))
         if connection.dialect.name == "postgresql":
             # Temporary tables get no statistics by themselves; without them the planner
             # guesses a few rows and joins 100,000 by nested loops.
@@ -110,12 +116,15 @@ async def import_roster(db: Database, entries: Sequence[RosterEntry], *, now: da
         # lock for the rest of the unit, so no other process changes a participant between
         # the count and the writes (and positions move before the layers they follow).
         positions = rowcount(connection.execute(_MOVE_POSITIONS))
+        advance(rows + rows // 2)
         kept = int(connection.execute(_KEPT).scalar_one())
         updated = rowcount(connection.execute(_SET_LAYERS))
+        advance(rows + rows * 3 // 4)
         new = rowcount(connection.execute(_ADD_NEW, {"now": now, "opt_out": False}))
         connection.execute(text("DROP TABLE roster_stage"))
-        return RosterReport(people=len(entries), new=new, updated=updated,
-                            unchanged=len(entries) - new - updated - kept, kept_declared=kept,
+        advance(2 * rows)
+        return RosterReport(people=rows, new=new, updated=updated,
+                            unchanged=rows - new - updated - kept, kept_declared=kept,
                             positions_moved=positions)
 
     return await db.run_unit(work)

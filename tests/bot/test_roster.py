@@ -203,7 +203,7 @@ async def test_a_channel_default_becomes_the_roster_s_without_moving_positions(
     report = await import_roster(service.db, [entry("U1", "rijk")], now=T0)
     assert (report.updated, report.positions_moved) == (1, 0)
     assert await layers(service) == {"U1": ("rijk", LayerSource.ROSTER)}
-    moved: list[tuple[int, int]] = []
+    steps: list[tuple[int, int]] = []
     await import_roster(service.db, [entry("U1", "rijk"), entry("U5", "gemeente")], now=T0,
-                        progress=lambda done, total: moved.append((done, total)))
-    assert moved == [(2, 2)]
+                        progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(2, 4), (3, 4), (3, 4), (4, 4)]
