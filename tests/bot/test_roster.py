@@ -196,13 +196,15 @@ async def test_a_rerun_reports_unchanged_and_a_change_moves_positions(
 async def test_a_channel_default_becomes_the_roster_s_without_moving_positions(
         service: CampaignService) -> None:
     await service.open("visie-rijk")
-    await service.record(vote(person("U1"), "visie-rijk", "eens", channel="C0RIJK"))
-    async with service.db.transaction() as session:
+    await service.record(vote(person("U1"), "visie-rijk", "eens"))
+    async with service.db.transaction() as session:  # as a channel's default would set it
         await session.execute(Participant.__table__.update().values(
             layer="rijk", layer_source=LayerSource.CHANNEL))
+        await session.execute(Position.__table__.update().values(layer="rijk"))
     report = await import_roster(service.db, [entry("U1", "rijk")], now=T0)
     assert (report.updated, report.positions_moved) == (1, 0)
     assert await layers(service) == {"U1": ("rijk", LayerSource.ROSTER)}
+    assert await position_layers(service) == ["rijk"]
     steps: list[tuple[int, int]] = []
     await import_roster(service.db, [entry("U1", "rijk"), entry("U5", "gemeente")], now=T0,
                         progress=lambda done, total: steps.append((done, total)))
