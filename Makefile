@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/fanout.py
 	$(BIN)/python benchmarks/digest.py
 	$(BIN)/python benchmarks/privacy.py
+	$(BIN)/python benchmarks/roster.py
 
 # Re-extract user texts and merge them into the Dutch catalogue (then translate new entries).
 texts: $(STAMP)

@@ -100,6 +100,20 @@ class ChatGateway(Protocol):
         ...
 
 
+class LookupFailed(Exception):
+    """A platform did not answer a lookup (after its retries); asking again later may work."""
+
+
+class PeopleDirectory(Protocol):
+    """Finding a person by e-mail address, where a platform can (Slack: users.lookupByEmail)."""
+
+    async def find_by_email(self, email: str) -> Identity | None:
+        """The person with this address, or None when the platform has nobody (active) with
+        it. Raises ConfigError when the platform refuses lookups until an admin acts (a
+        missing permission), LookupFailed when it did not answer."""
+        ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         ...
@@ -109,6 +123,7 @@ class PlatformAdapter(Protocol):
     """One platform's adapter as the composition root runs it."""
 
     gateway: ChatGateway
+    directory: PeopleDirectory | None  # None where the platform cannot look people up
 
     async def check_credentials(self) -> None:
         """Raise ConfigError when the platform refuses the configured token."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from positie.commands import cadence, catalogue, people, results, running
+from positie.commands import cadence, catalogue, people, results, roster, running
 
 app = typer.Typer(help="positie: statements out, positions in, per-layer digests.",
                   no_args_is_help=True, add_completion=False)
@@ -27,7 +27,7 @@ app.command("post")(catalogue.post_command)
 app.command("close")(catalogue.close_command)
 channels_app.callback()(catalogue.channels_callback)
 channels_app.command("retry")(catalogue.channels_retry_command)
-roster_app.command("import")(people.roster_import)
+roster_app.command("import")(roster.roster_import)
 app.command("forget")(people.forget_command)
 app.command("digest")(results.digest_command)
 app.command("export")(results.export_command)

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from adapters.registry import PLATFORMS
@@ -65,7 +66,9 @@ async def prepare_database(db: Database, settings: Settings, clock: Clock, *,
 
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
-                        with_adapters: bool = True, import_statements: bool = True) -> Runtime:
+                        with_adapters: bool = True, import_statements: bool = True,
+                        platforms: Collection[str] | None = None) -> Runtime:
+    """`platforms`: build only these platforms' adapters (default: every enabled one)."""
     clock = clock or SystemClock()
     if settings.campaign.low_threshold:
         log.warning("privacy_threshold = %d is below 3 (allow_low_threshold = true): small "
@@ -83,7 +86,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
     try:
         for platform in PLATFORMS if with_adapters else ():
             section = settings.platform(platform.name)
-            if section.enabled:
+            if section.enabled and (platforms is None or platform.name in platforms):
                 adapter = platform.build(service, section)
                 runtime.add_adapter(platform.name, adapter)
                 await adapter.check_credentials()  # a wrong token stops here, nothing sent

@@ -18,6 +18,7 @@ from adapters.slack.admin import SlackAdmin
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
 from adapters.slack.diagnosis import diagnose
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.endpoint import SlackEndpoint
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbound import (
@@ -31,7 +32,7 @@ from bot.admin.actions import AdminActions, admin_action
 from bot.admin.texts import admin_help
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
-from bot.ports import Check
+from bot.ports import Check, PeopleDirectory
 from bot.positions import replies
 from bot.positions.record import Vote
 from bot.service import CampaignService
@@ -56,6 +57,7 @@ class SlackAdapter:
                                    retries=settings.retries, session=self._session)
         self.gateway = SlackGateway(client=self.client, service=service,
                                     live_tally=settings.live_tally)
+        self.directory: PeopleDirectory | None = SlackDirectory(client=self.client)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
         # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.

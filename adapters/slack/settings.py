@@ -33,7 +33,8 @@ class SlackSettings(PlatformSettings):
     # A Slack user id is unique within its workspace (team), so people carry both.
     identity: ClassVar[IdentityShape] = IdentityShape(
         user_id_pattern=r"[UW][A-Z0-9]+", user_id_example="U012ABCDEF",
-        workspace_label="workspace (team) id, e.g. T012ABCDE")
+        workspace_label="workspace (team) id, e.g. T012ABCDE",
+        workspace_pattern=r"[TE][A-Z0-9]+", email_lookup=True)
     channels_key: ClassVar[str] = "channels"
     secret_env: ClassVar[dict[str, str]] = {
         "bot_token": "POSITIE_SLACK_BOT_TOKEN",

@@ -53,7 +53,7 @@ from adapters.telegram.outbound import (
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
 from bot.domain import Identity
-from bot.ports import ChannelUnavailable, Check
+from bot.ports import ChannelUnavailable, Check, PeopleDirectory
 from bot.positions import replies
 from bot.publishing.posts import PollPost
 from bot.service import CampaignService
@@ -81,6 +81,8 @@ class TelegramAdapter:
             .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES)).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
+        # Telegram cannot find people by e-mail address.
+        self.directory: PeopleDirectory | None = None
         self.commands = TelegramCommands(service=service, gateway=self.gateway,
                                          settings=settings, speaker=self)
         app = self.application

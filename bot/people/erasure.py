@@ -13,7 +13,13 @@ from sqlalchemy import Select, delete, func, select
 
 from bot.domain import Identity
 from bot.store.db import Database
-from bot.store.models import Participant, Position, PositionEvent, ReminderSent
+from bot.store.models import (
+    Participant,
+    Position,
+    PositionEvent,
+    ReminderSent,
+    RosterEmailLookup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +47,15 @@ async def positions_held(db: Database, who: Identity) -> Erasure:
 
 async def forget(db: Database, who: Identity) -> Erasure:
     async with db.transaction() as session:
+        # A roster's e-mail lookup names them too (by a hash of the address), even when the
+        # roster that looked them up was refused and they never became a participant.
+        lookups = await session.execute(delete(RosterEmailLookup).where(
+            RosterEmailLookup.platform == who.platform,
+            RosterEmailLookup.workspace == who.workspace,
+            RosterEmailLookup.user_id == who.user_id))
         participant_id = await session.scalar(_participant_id(who))
         if participant_id is None:
-            return Erasure(known=False, positions=0)
+            return Erasure(known=bool(lookups.rowcount), positions=0)  # type: ignore[attr-defined]
         erased = await session.execute(
             delete(Position).where(Position.participant_id == participant_id))
         for table in (PositionEvent, ReminderSent):

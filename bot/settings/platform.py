@@ -41,6 +41,9 @@ class IdentityShape:
     user_id_example: str
     # The workspace (Slack team) a user id is unique in; None where ids are global.
     workspace_label: str | None = None
+    workspace_pattern: str | None = None  # a regular expression for the workspace id
+    # Whether the platform can find a person by e-mail address (a roster's `email` column).
+    email_lookup: bool = False
 
     @property
     def workspace_scoped(self) -> bool:

@@ -277,3 +277,27 @@ class ReleasedCell(Base):
     version: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict[str, int]] = mapped_column(JSON)
     released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RosterEmailKey(Base):
+    """The campaign's secret for hashing the e-mail addresses of a roster: addresses are
+    never stored, only HMAC-SHA256(secret, address), so the table reveals no address."""
+
+    __tablename__ = "roster_email_keys"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+
+
+class RosterEmailLookup(Base):
+    """An address a platform resolved to a user id, by its keyed hash: a rerun of the
+    roster does not ask the platform again."""
+
+    __tablename__ = "roster_email_lookups"
+    __table_args__ = (UniqueConstraint("campaign_id", "platform", "email_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    platform: Mapped[str] = mapped_column(String(16))
+    email_hash: Mapped[str] = mapped_column(String(64))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    user_id: Mapped[str] = mapped_column(String(64))
+    resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -18,6 +18,7 @@ METHOD_TIERS: Mapping[str, int | str] = MappingProxyType(
         "chat.postEphemeral": 4,
         "chat.update": 3,
         "users.info": 4,
+        "users.lookupByEmail": 3,
         "conversations.info": 3,
         "conversations.open": 3,
         "files.getUploadURLExternal": 4,

@@ -3,6 +3,7 @@ upload URLs and response_urls, so the real slack_sdk and slack-bolt run unchange
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from types import TracebackType
@@ -115,8 +116,18 @@ class SlackEmulator:
             channel_id, name, bot_member=bot_member, is_private=is_private
         )
 
-    def add_user(self, user_id: str, name: str, *, real_name: str | None = None) -> User:
-        return self.state.add_user(user_id, name, real_name=real_name)
+    def add_user(
+        self, user_id: str, name: str, *, real_name: str | None = None, email: str | None = None
+    ) -> User:
+        return self.state.add_user(user_id, name, real_name=real_name, email=email)
+
+    def deactivate_user(self, user_id: str) -> None:
+        user = self.state.users[user_id]
+        self.state.users[user_id] = dataclasses.replace(user, deleted=True)
+
+    def remove_scope(self, scope: str) -> None:
+        """The app was installed without `scope`: methods needing it answer missing_scope."""
+        self.state.scopes.discard(scope)
 
     def remove_bot_from(self, channel_id: str) -> None:
         self.state.channels[channel_id].bot_member = False
@@ -211,7 +222,7 @@ class SlackEmulator:
         try:
             result = handler(args)
         except ApiError as exc:
-            return self._answer(request, method, args, at, _error(exc.error))
+            return self._answer(request, method, args, at, _error(exc.error, **exc.extra))
         return self._answer(request, method, args, at, (200, result, {}))
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
@@ -288,8 +299,8 @@ class SlackEmulator:
         )
 
 
-def _error(error: str) -> tuple[int, JsonDict, dict[str, str]]:
-    return 200, {"ok": False, "error": error}, {}
+def _error(error: str, **extra: str) -> tuple[int, JsonDict, dict[str, str]]:
+    return 200, {"ok": False, "error": error, **extra}, {}
 
 
 def _ratelimited(retry_after: int) -> tuple[int, JsonDict, dict[str, str]]:

@@ -30,6 +30,8 @@ class User:
     team_id: str
     real_name: str
     is_bot: bool = False
+    email: str | None = None  # what users.lookupByEmail finds them by
+    deleted: bool = False  # deactivated: lookups by e-mail no longer find them
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,10 @@ class WorkspaceState:
         self.app_id = app_id
         self.bot_name = bot_name
         self.bot_tokens = set(bot_tokens)
+        # The bot token's OAuth scopes, as far as the emulated methods check them.
+        # The README's manifest.
+        self.scopes = {"chat:write", "commands", "im:write", "files:write", "channels:read",
+                       "groups:read", "users:read", "users:read.email"}
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, User] = {}
         self.channel_messages: dict[str, list[Message]] = {}
@@ -179,10 +185,21 @@ class WorkspaceState:
         return channel
 
     def add_user(
-        self, user_id: str, name: str, *, real_name: str | None = None, is_bot: bool = False
+        self,
+        user_id: str,
+        name: str,
+        *,
+        real_name: str | None = None,
+        is_bot: bool = False,
+        email: str | None = None,
     ) -> User:
         user = User(
-            id=user_id, name=name, team_id=self.team_id, real_name=real_name or name, is_bot=is_bot
+            id=user_id,
+            name=name,
+            team_id=self.team_id,
+            real_name=real_name or name,
+            is_bot=is_bot,
+            email=email,
         )
         self.users[user_id] = user
         return user
@@ -197,6 +214,12 @@ class WorkspaceState:
         return channel
 
     # --- lookups ---------------------------------------------------------------------------
+    def user_by_email(self, email: str) -> User | None:
+        wanted = email.strip().lower()
+        return next(
+            (u for u in self.users.values() if u.email and u.email.lower() == wanted), None
+        )
+
     def find_channel(self, ref: str) -> Channel | None:
         """By id or by name (with or without '#'), as Slack accepts both."""
         if ref in self.channels:

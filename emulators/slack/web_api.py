@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulators.slack.parsing import flag, json_list, text_arg
-from emulators.slack.state import Channel, UploadedFile, WorkspaceState
+from emulators.slack.state import Channel, UploadedFile, User, WorkspaceState
 
 JsonDict = dict[str, Any]
 
@@ -24,9 +24,10 @@ MAX_BLOCKS_TEXT = 13_000
 class ApiError(Exception):
     """An `{"ok": false, "error": ...}` answer with HTTP 200, as Slack gives for most errors."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, **extra: str) -> None:
         super().__init__(error)
         self.error = error
+        self.extra = extra  # more fields of the answer (missing_scope: needed, provided)
 
 
 class WebApi:
@@ -39,6 +40,7 @@ class WebApi:
             "chat.postEphemeral": self.chat_post_ephemeral,
             "chat.update": self.chat_update,
             "users.info": self.users_info,
+            "users.lookupByEmail": self.users_lookup_by_email,
             "conversations.info": self.conversations_info,
             "conversations.open": self.conversations_open,
             "files.getUploadURLExternal": self.files_get_upload_url_external,
@@ -112,27 +114,43 @@ class WebApi:
         user = self._state.users.get(str(args.get("user") or ""))
         if user is None:
             raise ApiError("user_not_found")
-        profile = {
+        return {"ok": True, "user": self._user_object(user)}
+
+    def users_lookup_by_email(self, args: JsonDict) -> JsonDict:
+        """Slack answers users_not_found for an unknown address and for a deactivated
+        account alike; without users:read.email it answers missing_scope."""
+        if "users:read.email" not in self._state.scopes:
+            raise ApiError("missing_scope", needed="users:read.email",
+                           provided=",".join(sorted(self._state.scopes)))
+        email = text_arg(args.get("email"))
+        if not email:
+            raise ApiError("invalid_arguments")
+        user = self._state.user_by_email(email)
+        if user is None or user.deleted or user.is_bot:
+            raise ApiError("users_not_found")
+        return {"ok": True, "user": self._user_object(user)}
+
+    def _user_object(self, user: User) -> JsonDict:
+        profile: JsonDict = {
             "real_name": user.real_name,
             "display_name": user.name,
             "real_name_normalized": user.real_name,
             "display_name_normalized": user.name,
             "team": user.team_id,
         }
+        if user.email and "users:read.email" in self._state.scopes:
+            profile["email"] = user.email
         return {
-            "ok": True,
-            "user": {
-                "id": user.id,
-                "team_id": user.team_id,
-                "name": user.name,
-                "deleted": False,
-                "real_name": user.real_name,
-                "tz": "Europe/Amsterdam",
-                "tz_offset": 3600,
-                "is_bot": user.is_bot,
-                "is_app_user": False,
-                "profile": profile,
-            },
+            "id": user.id,
+            "team_id": user.team_id,
+            "name": user.name,
+            "deleted": user.deleted,
+            "real_name": user.real_name,
+            "tz": "Europe/Amsterdam",
+            "tz_offset": 3600,
+            "is_bot": user.is_bot,
+            "is_app_user": False,
+            "profile": profile,
         }
 
     def conversations_info(self, args: JsonDict) -> JsonDict:

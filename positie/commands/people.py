@@ -1,9 +1,7 @@
-"""People: the admins' roster of layers, and erasure on request."""
+"""People: erasure on request (the roster has its own module)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,28 +15,6 @@ from positie.commands.common import (
     settings_from,
 )
 
-
-def roster_import(file: Path, config: ConfigOption = DEFAULT_CONFIG) -> None:
-    """Set layers from a CSV (platform,workspace,user_id,layer); own choices are kept."""
-    from bot.people.roster import import_roster, read_roster
-    from positie.wiring import build_runtime
-
-    settings = settings_from(config)
-
-    async def work() -> None:
-        entries = read_roster(file, settings.campaign.layer_keys, settings.identities())
-        runtime = await build_runtime(settings, with_adapters=False)
-        try:
-            report = await import_roster(runtime.db, entries, now=datetime.now(UTC))
-            await runtime.service.audit(
-                via=CLI, actor=CLI, action="roster import", target=file.name,
-                outcome=f"{report.applied} set, {report.kept_declared} kept")
-        finally:
-            await runtime.close()
-        typer.echo(f"{report.applied} layer(s) set from the roster; {report.kept_declared} "
-                   "kept because the person chose their own layer")
-
-    run(work)
 
 def forget_command(
     platform: Annotated[str, typer.Argument(help="The platform's name, as its config "

@@ -128,6 +128,26 @@ async def test_rate_limit_retry_handler_recovers() -> None:
         assert [m.text for m in slack.messages("C1")] == ["first", "second"]
 
 
+async def test_users_lookup_by_email_as_slack_answers(slack: SlackEmulator) -> None:
+    client = client_for(slack)
+    slack.add_user("U2", "bert", email="Bert@MinBZK.nl")
+    found = await client.users_lookupByEmail(email="bert@minbzk.nl")
+    assert (found["user"]["id"], found["user"]["team_id"]) == ("U2", "T0POSITIE")
+    assert found["user"]["profile"]["email"] == "Bert@MinBZK.nl"
+    assert slack.calls_to("users.lookupByEmail")[0].http_method == "GET"
+    slack.deactivate_user("U2")
+    for email in ("bert@minbzk.nl", "nobody@minbzk.nl"):
+        with pytest.raises(SlackApiError) as missing:
+            await client.users_lookupByEmail(email=email)
+        assert missing.value.response.data == {"ok": False, "error": "users_not_found"}
+    slack.remove_scope("users:read.email")
+    with pytest.raises(SlackApiError) as refused:
+        await client.users_lookupByEmail(email="bert@minbzk.nl")
+    assert refused.value.response["error"] == "missing_scope"
+    assert refused.value.response["needed"] == "users:read.email"
+    assert "users:read" in refused.value.response["provided"].split(",")
+
+
 async def test_files_upload_v2_shares_into_channel(slack: SlackEmulator) -> None:
     result = await client_for(slack).files_upload_v2(
         channel="C1",
