@@ -28,6 +28,21 @@ app.add_typer(statements_app, name="statements")
 roster_app = typer.Typer(help="The admins' roster of layers.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
 
+
+def _version(shown: bool) -> None:
+    if shown:
+        from positie.version import positie_version
+
+        typer.echo(f"positie {positie_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the installed version and exit.")] = False) -> None:
+    """positie: statements out, positions in, per-layer digests."""
+
 ConfigOption = Annotated[Path, typer.Option(
     "--config", "-c", envvar="POSITIE_CONFIG",
     help="The TOML configuration file (see config.example.toml).")]
