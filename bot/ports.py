@@ -68,3 +68,39 @@ class ChatGateway(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         ...
+
+
+class Metrics(Protocol):
+    """What the core counts for operators (Prometheus in production). Labels are platforms,
+    outcomes and job names only: never a person, an answer or a statement's text."""
+
+    def position(self, platform: str, outcome: str) -> None:
+        """One click, poll answer or command handled by record(), with its Outcome."""
+        ...
+
+    def duration(self, step: str, seconds: float) -> None:
+        """How long one step took ("aggregation", "digest")."""
+        ...
+
+    def scheduler_run(self, job: str, outcome: str) -> None:
+        ...
+
+    def rate_limited(self, platform: str) -> None:
+        """The platform answered HTTP 429 (the adapter waits it out and retries)."""
+        ...
+
+
+class NoMetrics:
+    """The default: counts nothing (CLI commands, tests that do not look)."""
+
+    def position(self, platform: str, outcome: str) -> None:
+        return None
+
+    def duration(self, step: str, seconds: float) -> None:
+        return None
+
+    def scheduler_run(self, job: str, outcome: str) -> None:
+        return None
+
+    def rate_limited(self, platform: str) -> None:
+        return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,7 +24,7 @@ from bot.people.erasure import Erasure, forget, positions_held
 from bot.people.layer_questions import claim_layer_question
 from bot.people.participants import set_layer
 from bot.people.private_chats import forget_private_chat, private_chat_of, remember_private_chat
-from bot.ports import ChatGateway, Clock
+from bot.ports import ChatGateway, Clock, Metrics, NoMetrics
 from bot.positions.own import OwnPosition, own_positions
 from bot.positions.record import Vote
 from bot.positions.tally import tally_line
@@ -60,6 +61,7 @@ class CampaignService:
         self.scale: tuple[ScaleOption, ...] = settings.campaign.scale_options()
         self._option_keys = frozenset(o.key for o in self.scale)
         self.gateways: dict[str, ChatGateway] = {}
+        self.metrics: Metrics = NoMetrics()  # the composition root sets Prometheus's
         self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
                                      option_keys=self._option_keys, now=clock.now)
 
@@ -115,7 +117,9 @@ class CampaignService:
         await self.writer.close()
 
     async def record(self, vote: Vote) -> PositionResult:
-        return await self.writer.record(vote)
+        result = await self.writer.record(vote)
+        self.metrics.position(vote.who.platform, result.outcome)
+        return result
 
     async def choose_layer(self, who: Identity, layer: str) -> str:
         return await set_layer(self.db, who, layer, known_layers=self.settings.campaign.layer_keys,
@@ -165,14 +169,18 @@ class CampaignService:
 
     async def digest_draft(self, language: str | None = None) -> DigestDraft:
         """The digest with what moved since the previous one, and the snapshot to save."""
+        started = time.perf_counter()
         aggregate = await aggregate_campaign(self.db, self.campaign_id)
+        self.metrics.duration("aggregation", time.perf_counter() - started)
         momentum = await compute_momentum(
             self.db, self.campaign_id, now=self.clock.now(), aggregate=aggregate,
             scale=self.scale, privacy_threshold=self.settings.campaign.privacy_threshold)
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
-        return DigestDraft(build_digest(aggregate, ctx, momentum=momentum), momentum.snapshot,
-                           aggregate)
+        draft = DigestDraft(build_digest(aggregate, ctx, momentum=momentum), momentum.snapshot,
+                            aggregate)
+        self.metrics.duration("digest", time.perf_counter() - started)
+        return draft
 
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:

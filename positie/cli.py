@@ -71,16 +71,10 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    # At DEBUG the platform libraries log whole request bodies, which carry people's
-    # answers; they stay at INFO even with --verbose.
-    for name in ("slack_sdk", "slack_bolt", "telegram", "httpx", "aiosqlite"):
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
-    # httpx logs every request URL at INFO, and a Telegram Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def _logging(verbose: bool, settings: Settings | None = None) -> None:
+    from positie.logs import configure_logging  # text or JSON lines, secrets masked
+
+    configure_logging(settings, verbose=verbose)
 
 
 @app.command("run")
@@ -89,8 +83,8 @@ def run_command(config: ConfigOption = DEFAULT_CONFIG,
     """Run the bot: migrate the database, serve Slack (and Telegram), until stopped."""
     from positie.wiring import run_until_stopped
 
-    _logging(verbose)
     settings = settings_from(config)
+    _logging(verbose, settings)
     run(lambda: run_until_stopped(settings))
 
 
@@ -210,8 +204,8 @@ def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> No
     """Open a statement now and post it to the campaign's statement channels."""
     from positie.wiring import build_runtime
 
-    _logging(False)
     settings = settings_from(config)
+    _logging(False, settings)
 
     async def work() -> None:
         runtime = await build_runtime(settings)

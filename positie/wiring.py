@@ -18,6 +18,8 @@ from bot.settings.catalogue import load_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
 from bot.store.migrate import upgrade
+from positie.health import MonitoringServer, start_monitoring
+from positie.metrics import MeteredGateway, PrometheusMetrics
 from scheduling import CampaignScheduler
 
 log = logging.getLogger("positie")
@@ -32,6 +34,8 @@ class Runtime:
     telegram: TelegramAdapter | None = None
     scheduler: CampaignScheduler | None = None
     started: list[str] = field(default_factory=list)
+    metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
+    monitoring: MonitoringServer | None = None
 
     async def close(self) -> None:
         if self.scheduler is not None:  # first: no job may start on a closing runtime
@@ -41,6 +45,8 @@ class Runtime:
         if self.slack is not None:
             await self.slack.stop()
         await self.service.aclose()
+        if self.monitoring is not None:
+            await self.monitoring.stop()
         await self.db.dispose()
 
 
@@ -60,12 +66,13 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
     await prepare_database(db, settings, clock)
     service = CampaignService(db=db, settings=settings, clock=clock)
     runtime = Runtime(settings=settings, db=db, service=service)
+    service.metrics = runtime.metrics
     if with_adapters and settings.slack.enabled:
         runtime.slack = SlackAdapter(service=service, settings=settings.slack)
-        service.gateways["slack"] = runtime.slack.gateway
+        service.gateways["slack"] = MeteredGateway(runtime.slack.gateway, runtime.metrics)
     if with_adapters and settings.telegram.enabled:
         runtime.telegram = TelegramAdapter(service=service, settings=settings.telegram)
-        service.gateways["telegram"] = runtime.telegram.gateway
+        service.gateways["telegram"] = MeteredGateway(runtime.telegram.gateway, runtime.metrics)
     return runtime
 
 
@@ -77,6 +84,10 @@ async def run_until_stopped(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
+        runtime.monitoring = await start_monitoring(
+            settings=settings.monitoring, db=runtime.db, metrics=runtime.metrics,
+            platforms={name: (lambda a=adapter: a.connected) for name, adapter in
+                       (("slack", runtime.slack), ("telegram", runtime.telegram)) if adapter})
         if runtime.slack is not None:
             port = await runtime.slack.start()
             log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host, port)

@@ -42,7 +42,8 @@ class SlackAdapter:
         self.settings = settings
         self._session = aiohttp.ClientSession()
         self.client = build_client(token=settings.bot_token, base_url=settings.api_base_url,
-                                   retries=settings.retries, session=self._session)
+                                   retries=settings.retries, session=self._session,
+                                   on_rate_limited=lambda: service.metrics.rate_limited("slack"))
         self.gateway = SlackGateway(client=self.client, service=service)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
@@ -178,6 +179,11 @@ class SlackAdapter:
             self.app, signing_secret=self.settings.signing_secret).handle)
         web_app.router.add_get("/healthz", healthz)
         return web_app
+
+    @property
+    def connected(self) -> bool:
+        """Serving Slack's requests (for /readyz)."""
+        return self._runner is not None
 
     async def start(self, *, host: str | None = None, port: int | None = None) -> int:
         """Serve on host:port (0 picks a free port); returns the port."""

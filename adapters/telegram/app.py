@@ -72,7 +72,9 @@ class TelegramAdapter:
         self.settings = settings
         self.application = (
             Application.builder().token(settings.bot_token).base_url(settings.base_url)
-            .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
+            .rate_limiter(rate_limiter or TelegramRateLimiter(
+                max_retries=settings.retries,
+                on_rate_limited=lambda: service.metrics.rate_limited("telegram")))
             .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service)
         self.commands = TelegramCommands(service=service, gateway=self.gateway,
@@ -265,6 +267,12 @@ class TelegramAdapter:
             await updater.start_polling(timeout=int(s.poll_timeout_seconds), poll_interval=0,
                                         allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram: polling for updates as @%s", app.bot.username)
+
+    @property
+    def connected(self) -> bool:
+        """Started and receiving updates, by polling or webhook (for /readyz)."""
+        updater = self.application.updater
+        return self.application.running and updater is not None and updater.running
 
     @property
     def webhook_path(self) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.catalogue import load_catalogue
 from bot.settings.errors import ConfigError
+from bot.settings.operations import LoggingSettings, MonitoringSettings
 from bot.settings.schedule import ScheduleSettings, schedule_problems
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
@@ -152,6 +153,8 @@ class Settings(_Frozen):
     telegram: TelegramSettings = TelegramSettings()
     # None: nothing happens by itself; admins open statements and post digests by hand.
     schedule: ScheduleSettings | None = None
+    monitoring: MonitoringSettings = MonitoringSettings()
+    logging: LoggingSettings = LoggingSettings()
     # Directory of the config file: relative paths inside it are resolved against this.
     base_dir: Path = Path(".")
 
@@ -219,7 +222,8 @@ def _known_keys() -> list[str]:
     models: list[type[BaseModel]] = [Settings, CampaignSettings, LayerSettings,
                                      ScaleOptionSettings, DatabaseSettings, SlackSettings,
                                      SlackChannelSettings, TelegramSettings,
-                                     TelegramChatSettings, ScheduleSettings]
+                                     TelegramChatSettings, ScheduleSettings, MonitoringSettings,
+                                     LoggingSettings]
     return sorted({name for model in models for name in model.model_fields})
 
 

@@ -29,3 +29,23 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
     async with database.engine.begin() as connection:
         await connection.run_sync(run)
+
+
+def head_revisions() -> set[str]:
+    """The revisions the migration scripts end in (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return set(ScriptDirectory.from_config(config).get_heads())
+
+
+async def current_revisions(database: Database) -> set[str]:
+    """The revisions the database is at (empty before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    def read(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(read)
