@@ -20,6 +20,7 @@ from bot.settings.catalogue import load_catalogue
 from bot.settings.errors import ConfigError
 from bot.settings.operations import LoggingSettings, MonitoringSettings
 from bot.settings.schedule import ScheduleSettings, schedule_problems
+from bot.settings.secrets import SECRET_ENV, is_secret, secrets_from_env
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="helemaal_eens", value=2),
@@ -29,15 +30,6 @@ DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="helemaal_oneens", value=-2),
     ScaleOption(key="weet_niet", value=None),
 )
-
-# Environment variables that may supply a secret, by dotted key.
-SECRET_ENV = {
-    "slack.bot_token": "POSITIE_SLACK_BOT_TOKEN",
-    "slack.signing_secret": "POSITIE_SLACK_SIGNING_SECRET",
-    "telegram.bot_token": "POSITIE_TELEGRAM_BOT_TOKEN",
-    "telegram.webhook_secret": "POSITIE_TELEGRAM_WEBHOOK_SECRET",
-    "database.url": "POSITIE_DATABASE_URL",
-}
 
 
 class _Frozen(BaseModel):
@@ -93,7 +85,7 @@ class CampaignSettings(_Frozen):
 
 
 class DatabaseSettings(_Frozen):
-    url: str = "sqlite+aiosqlite:///positie.db"
+    url: str = Field(default="sqlite+aiosqlite:///positie.db", repr=False)  # has the password
 
 
 Role = Literal["statements", "digest"]
@@ -107,8 +99,8 @@ class SlackChannelSettings(_Frozen):
 
 class SlackSettings(_Frozen):
     enabled: bool = False
-    bot_token: str = ""
-    signing_secret: str = ""
+    bot_token: str = Field(default="", repr=False)
+    signing_secret: str = Field(default="", repr=False)
     api_base_url: str = "https://slack.com/api/"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
@@ -129,11 +121,11 @@ class TelegramChatSettings(_Frozen):
 
 class TelegramSettings(_Frozen):
     enabled: bool = False
-    bot_token: str = ""
+    bot_token: str = Field(default="", repr=False)
     base_url: str = "https://api.telegram.org/bot"
     delivery: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""
-    webhook_secret: str = ""
+    webhook_secret: str = Field(default="", repr=False)
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=0, le=65535)
     # Long-poll wait per getUpdates call (delivery = "polling"); Telegram allows up to 50.
@@ -185,19 +177,18 @@ def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:
 
 
 def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str]) -> None:
-    for dotted, var in SECRET_ENV.items():
-        if env.get(var):
-            section, key = dotted.split(".")
-            table = raw.setdefault(section, {})
-            if isinstance(table, dict):
-                table[key] = env[var]
+    for dotted, value in secrets_from_env(env).items():  # VAR or VAR_FILE
+        section, key = dotted.split(".")
+        table = raw.setdefault(section, {})
+        if isinstance(table, dict):
+            table[key] = value
 
 
 def _describe(path: Path, exc: ValidationError) -> str:
     lines = [f"{path}: {exc.error_count()} problem(s) in the configuration:"]
     for error in exc.errors():
         key = _dotted(error["loc"])
-        value = error.get("input")
+        value = "***" if is_secret(key) else error.get("input")
         if error["type"] == "extra_forbidden":
             hint = "unknown key; remove it or check its spelling against config.example.toml"
             close = difflib.get_close_matches(str(error["loc"][-1]), _known_keys(), n=1)
@@ -252,7 +243,8 @@ def _check_semantics(path: Path, settings: Settings) -> None:
             if not getattr(section, secret):
                 var = SECRET_ENV[f"{platform}.{secret}"]
                 problems.append(f"{platform}.{secret}: missing while {platform} is enabled; "
-                                f"set it in the file or in the environment variable {var}")
+                                f"set it in the file, in the environment variable {var}, or "
+                                f"in a file named by {var}_FILE")
     tg = settings.telegram
     if tg.enabled and tg.delivery == "webhook" and not (tg.webhook_url and tg.webhook_secret):
         problems.append("telegram.webhook_url / telegram.webhook_secret: both are required for "
