@@ -25,8 +25,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The deployment files no machine here can run: publiccode.yml against its schema (more below).
+# The deployment files no machine here can run (no Docker daemon): the Dockerfile under
+# hadolint, the compose file and publiccode.yml against their schemas. The installed-wheel
+# test (tests/deploy) runs what the image runs and verifies the systemd unit.
 check-deploy: $(STAMP)
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec deploy/compose.yaml
 	$(BIN)/check-jsonschema --schemafile .ci/schemas/publiccode.schema.json publiccode.yml
 
 bench: $(STAMP)
