@@ -61,7 +61,7 @@ def _usable(secrets: Iterable[str]) -> tuple[str, ...]:
 
 
 def settings_secrets(settings: Settings) -> list[str]:
-    secrets = [settings.slack.bot_token, settings.slack.signing_secret,
+    secrets = [settings.slack.bot_token, settings.slack.signing_secret, settings.slack.app_token,
                settings.telegram.bot_token, settings.telegram.webhook_secret]
     password = make_url(settings.database.url).password
     return [s for s in [*secrets, password or ""] if s]

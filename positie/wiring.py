@@ -90,7 +90,9 @@ async def run_until_stopped(settings: Settings) -> None:
                        (("slack", runtime.slack), ("telegram", runtime.telegram)) if adapter})
         if runtime.slack is not None:
             port = await runtime.slack.start()
-            log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host, port)
+            if settings.slack.mode == "http":
+                log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host,
+                         port)
         if runtime.telegram is not None:
             await runtime.telegram.start()  # polling or webhook, per telegram.delivery
         for key in await runtime.service.open_statement_keys():

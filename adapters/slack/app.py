@@ -23,6 +23,7 @@ from adapters.slack.inbound import (
     message_of,
     vote_of,
 )
+from adapters.slack.socket_mode import SocketModeConnection
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
@@ -57,6 +58,7 @@ class SlackAdapter:
                                 action=self._refresh_tally)
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
+        self._socket: SocketModeConnection | None = None
 
     # -- listeners ------------------------------------------------------------------
     async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -182,11 +184,20 @@ class SlackAdapter:
 
     @property
     def connected(self) -> bool:
-        """Serving Slack's requests (for /readyz)."""
+        """Serving Slack's requests, or its socket open in Socket Mode (for /readyz)."""
+        if self._socket is not None:
+            return self._socket.connected
         return self._runner is not None
 
     async def start(self, *, host: str | None = None, port: int | None = None) -> int:
-        """Serve on host:port (0 picks a free port); returns the port."""
+        """Serve on host:port (0 picks a free port); returns the port. In Socket Mode
+        (slack.mode = "socket") connect the WebSocket instead; returns 0: nothing listens."""
+        if self.settings.mode == "socket":
+            self._socket = SocketModeConnection(
+                self.app, app_token=self.settings.app_token,
+                ping_interval=self.settings.socket_ping_interval_seconds)
+            await self._socket.start()
+            return 0
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host or self.settings.host,
@@ -197,6 +208,9 @@ class SlackAdapter:
         return int(sockets[0].getsockname()[1]) if sockets else int(port or 0)
 
     async def stop(self) -> None:
+        if self._socket is not None:  # no new envelopes, then finish what came in
+            await self._socket.stop()
+            self._socket = None
         await self.drain()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -99,8 +99,14 @@ class SlackChannelSettings(_Frozen):
 
 class SlackSettings(_Frozen):
     enabled: bool = False
+    # "http": Slack POSTs to slack.port (needs a public HTTPS URL); "socket": Socket Mode, an
+    # outbound WebSocket with the app-level token (xapp-...), no inbound URL at all.
+    mode: Literal["http", "socket"] = "http"
     bot_token: str = Field(default="", repr=False)
     signing_secret: str = Field(default="", repr=False)
+    app_token: str = Field(default="", repr=False)
+    # Socket Mode: seconds between pings; a socket silent for 4 of them is reopened.
+    socket_ping_interval_seconds: float = Field(default=10.0, gt=0, le=60)
     api_base_url: str = "https://slack.com/api/"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
@@ -233,8 +239,10 @@ def _check_semantics(path: Path, settings: Settings) -> None:
     for key, layer in channels:
         if layer is not None and layer not in known:
             problems.append(f"{key}: unknown layer {layer!r}; use one of {sorted(known)}")
+    slack_secrets = ("bot_token", "app_token") if settings.slack.mode == "socket" \
+        else ("bot_token", "signing_secret")
     for platform, section, secrets in (
-        ("slack", settings.slack, ("bot_token", "signing_secret")),
+        ("slack", settings.slack, slack_secrets),
         ("telegram", settings.telegram, ("bot_token",)),
     ):
         if not section.enabled:

@@ -17,6 +17,7 @@ from bot.settings.errors import ConfigError
 SECRET_ENV = {
     "slack.bot_token": "POSITIE_SLACK_BOT_TOKEN",
     "slack.signing_secret": "POSITIE_SLACK_SIGNING_SECRET",
+    "slack.app_token": "POSITIE_SLACK_APP_TOKEN",
     "telegram.bot_token": "POSITIE_TELEGRAM_BOT_TOKEN",
     "telegram.webhook_secret": "POSITIE_TELEGRAM_WEBHOOK_SECRET",
     "database.url": "POSITIE_DATABASE_URL",

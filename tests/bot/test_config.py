@@ -42,6 +42,9 @@ def test_example_config_is_valid() -> None:
      "slack.bot_token: missing while slack is enabled; set it in the file, in the "
      "environment variable POSITIE_SLACK_BOT_TOKEN, or in a file named by "
      "POSITIE_SLACK_BOT_TOKEN_FILE"),
+    (GOOD + "[slack]\nenabled = true\nmode = \"socket\"\nbot_token = \"xoxb-1\"\n",
+     "slack.app_token: missing while slack is enabled; set it in the file, in the "
+     "environment variable POSITIE_SLACK_APP_TOKEN"),
     (GOOD.replace('name = "C"\n', 'name = "C"\nstatements_file = "nope.toml"\n'),
      "campaign.statements_file:"),
     ("[campaign\n", "not valid TOML"),

@@ -86,12 +86,18 @@ async def positie_run(tmp_path: Path, emulator: SlackEmulator, database_url: str
            "POSITIE_SLACK_SIGNING_SECRET": SIGNING_SECRET}
     run: dict[str, Any] = {"env": env, "slack": f"http://127.0.0.1:{slack_port}/slack/events",
                            "monitoring": f"http://127.0.0.1:{monitoring_port}"}
-    yield run  # the caller may run other commands first; then start() starts the bot
-    process = run.get("process")
-    if process is not None and process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
-        run["stderr"] = err.decode()
+    try:
+        yield run  # the caller may run other commands first; then start() starts the bot
+    finally:
+        process = run.get("process")
+        if process is not None and process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+            except TimeoutError:
+                process.kill()
+                raise
+            run["stderr"] = err.decode()
 
 
 async def start(run: dict[str, Any], tmp_path: Path) -> asyncio.subprocess.Process:
