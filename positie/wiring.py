@@ -17,6 +17,7 @@ from bot.service import CampaignService
 from bot.settings.catalogue import load_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
+from bot.store.locks import START_UP, exclusively
 from bot.store.migrate import upgrade
 from positie.health import MonitoringServer, start_monitoring
 from positie.metrics import MeteredGateway, PrometheusMetrics
@@ -51,12 +52,15 @@ class Runtime:
 
 
 async def prepare_database(db: Database, settings: Settings, clock: Clock) -> None:
-    """Migrate, then bring campaign, scale, channels and statements in line with config."""
-    await upgrade(db)
-    await sync_settings(db, settings)
-    path = settings.statements_path()
-    if path is not None:
-        await import_catalogue(db, settings.campaign.id, load_catalogue(path), now=clock.now())
+    """Migrate, then bring campaign, scale, channels and statements in line with config;
+    one process at a time when several start together on one PostgreSQL database."""
+    async with exclusively(db, START_UP):
+        await upgrade(db)
+        await sync_settings(db, settings)
+        path = settings.statements_path()
+        if path is not None:
+            await import_catalogue(db, settings.campaign.id, load_catalogue(path),
+                                   now=clock.now())
 
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,

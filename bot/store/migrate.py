@@ -9,6 +9,8 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 
 from bot.store.db import Database
+from bot.store.locks import MIGRATIONS as MIGRATIONS_LOCK
+from bot.store.locks import lock_for_transaction
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -28,6 +30,9 @@ async def upgrade(database: Database, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with database.engine.begin() as connection:
+        # Processes starting together migrate one after the other; the later ones find the
+        # schema at head. (PostgreSQL runs the DDL in this transaction, under the lock.)
+        await lock_for_transaction(connection, MIGRATIONS_LOCK)
         await connection.run_sync(run)
 
 
