@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.document import Document
@@ -51,6 +51,9 @@ class PrometheusMetrics:
             "positie_scheduler_runs", "Scheduled slots handled, by job and outcome (ran, "
             "resumed, skipped, coalesced, paused, taken, incomplete, failed).",
             ["job", "outcome"], registry=r)
+        self.telegram_polling = Gauge(
+            "positie_telegram_polling", "1 while this process polls Telegram for updates (of "
+            "several processes on one database, one polls).", registry=r)
 
     # -- bot.ports.Metrics ----------------------------------------------------------------
     def position(self, platform: str, outcome: str) -> None:

@@ -21,6 +21,7 @@ from bot.store.locks import START_UP, exclusively
 from bot.store.migrate import upgrade
 from positie.health import MonitoringServer, start_monitoring
 from positie.metrics import MeteredGateway, PrometheusMetrics
+from positie.telegram_polling import PollingLeadership
 from scheduling import CampaignScheduler
 
 log = logging.getLogger("positie")
@@ -37,10 +38,13 @@ class Runtime:
     started: list[str] = field(default_factory=list)
     metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
     monitoring: MonitoringServer | None = None
+    polling: PollingLeadership | None = None
 
     async def close(self) -> None:
         if self.scheduler is not None:  # first: no job may start on a closing runtime
             await self.scheduler.stop()
+        if self.polling is not None:  # hand polling over before the process goes
+            await self.polling.stop()
         if self.telegram is not None:
             await self.telegram.stop()
         if self.slack is not None:
@@ -98,7 +102,7 @@ async def run_until_stopped(settings: Settings) -> None:
                 log.info("Slack endpoint listening on %s:%s/slack/events", settings.slack.host,
                          port)
         if runtime.telegram is not None:
-            await runtime.telegram.start()  # polling or webhook, per telegram.delivery
+            runtime.polling = await start_telegram(runtime)  # polling or webhook
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
         if not runtime.service.gateways:
@@ -111,6 +115,23 @@ async def run_until_stopped(settings: Settings) -> None:
         log.info("stopping")
     finally:
         await runtime.close()
+
+
+async def start_telegram(runtime: Runtime) -> PollingLeadership | None:
+    """Webhook, or polling by this process alone (SQLite: one process); on PostgreSQL, where
+    several processes may run, polling by whichever holds the polling lock."""
+    telegram = runtime.telegram
+    assert telegram is not None
+    if telegram.settings.delivery == "webhook" or runtime.db.engine.dialect.name != "postgresql":
+        await telegram.start()
+        runtime.metrics.telegram_polling.set(int(telegram.settings.delivery == "polling"))
+        return None
+    await telegram.start(poll=False)
+    leadership = PollingLeadership(db=runtime.db, start_polling=telegram.start_polling,
+                                   stop_polling=telegram.stop_polling,
+                                   on_change=runtime.metrics.telegram_polling.set)
+    await leadership.start()
+    return leadership
 
 
 def freeze_startup_heap() -> None:

@@ -92,6 +92,7 @@ class TelegramAdapter:
                                 action=self._refresh_tally)
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_stamp = 0.0
+        self.standby = False  # started without polling: another process polls
 
     # -- votes ----------------------------------------------------------------------------
     async def _on_vote(self, update: Update, context: Context) -> None:
@@ -243,7 +244,9 @@ class TelegramAdapter:
         await self._tally.flush()
 
     # -- lifecycle ------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, *, poll: bool = True) -> None:
+        """Start sending; with delivery = "webhook" start receiving too, and with "polling"
+        start polling unless `poll` is False (another process polls: see start_polling)."""
         app = self.application
         try:
             await app.initialize()  # getMe: a wrong token fails here, before anything runs
@@ -263,16 +266,34 @@ class TelegramAdapter:
                 allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
                      self.webhook_path)
+        elif poll:
+            await self.start_polling()
         else:
-            await updater.start_polling(timeout=int(s.poll_timeout_seconds), poll_interval=0,
-                                        allowed_updates=ALLOWED_UPDATES)
-            log.info("Telegram: polling for updates as @%s", app.bot.username)
+            self.standby = True
+
+    async def start_polling(self) -> None:
+        updater = self.application.updater
+        if updater is None or updater.running:
+            return
+        await updater.start_polling(timeout=int(self.settings.poll_timeout_seconds),
+                                    poll_interval=0, allowed_updates=ALLOWED_UPDATES)
+        self.standby = False
+        log.info("Telegram: polling for updates as @%s", self.application.bot.username)
+
+    async def stop_polling(self) -> None:
+        """Stop receiving (sending goes on); another process may poll from now on."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        self.standby = True
 
     @property
     def connected(self) -> bool:
-        """Started and receiving updates, by polling or webhook (for /readyz)."""
+        """Started and receiving updates by polling or webhook, or standing by while another
+        process polls (for /readyz)."""
         updater = self.application.updater
-        return self.application.running and updater is not None and updater.running
+        receiving = updater is not None and updater.running
+        return self.application.running and (receiving or self.standby)
 
     @property
     def webhook_path(self) -> str:
