@@ -1,9 +1,10 @@
 """The monitoring listener: /healthz, /readyz and /metrics, whatever platforms are enabled.
 
 /healthz says the process serves HTTP (a container's HEALTHCHECK, a liveness probe).
-/readyz says it can do its work: the database answers, its migrations are at head, and every
-enabled platform is connected (a readiness probe, a load balancer's check). Its body names
-each check; reasons are exception class names, never a URL, token or message text.
+/readyz says it can do its work: start-up is over, the database answers, its migrations are
+at head, and every enabled platform is connected (a readiness probe, a load balancer's
+check). Its body names each check; reasons are exception class names, never a URL, token or
+message text.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ class Readiness:
     # Enabled platforms: name → is it connected now (Slack serving, Telegram polling...).
     platforms: Mapping[str, Callable[[], bool]] = field(default_factory=dict)
     timeout_seconds: float = 2.0
+    # Set once `positie run` has started everything (pending posts sent, schedule caught up).
+    started: bool = False
     _heads: set[str] | None = None
 
     async def checks(self) -> dict[str, str]:
-        results = {"database": OK, "migrations": OK}
+        results = {"start_up": OK if self.started else "in progress",
+                   "database": OK, "migrations": OK}
         try:
             current = await asyncio.wait_for(self._database(), self.timeout_seconds)
         except TimeoutError:

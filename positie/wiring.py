@@ -111,6 +111,8 @@ async def run_until_stopped(settings: Settings) -> None:
         if runtime.scheduler is not None:
             await runtime.scheduler.start()  # catches up missed runs before arming triggers
         freeze_startup_heap()
+        if runtime.monitoring is not None:
+            runtime.monitoring.readiness.started = True
         await stop.wait()
         log.info("stopping")
     finally:

@@ -90,6 +90,8 @@ async def positie_run(tmp_path: Path, emulator: SlackEmulator, database_url: str
         yield run  # the caller may run other commands first; then start() starts the bot
     finally:
         process = run.get("process")
+        if process is not None and process.returncode is not None and process.stderr:
+            run["stderr"] = (await process.stderr.read()).decode()  # it stopped by itself
         if process is not None and process.returncode is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -212,7 +214,7 @@ async def test_readyz_follows_the_database(tmp_path: Path, postgres_url: str | N
                 process = await start(run, tmp_path)
                 body = await wait_for_status(run["monitoring"] + "/readyz", 200, process)
                 assert json.loads(body) == {"status": "ready", "checks": {
-                    "database": "ok", "migrations": "ok", "slack": "ok"}}
+                    "start_up": "ok", "database": "ok", "migrations": "ok", "slack": "ok"}}
 
                 await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
                 await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -222,6 +224,8 @@ async def test_readyz_follows_the_database(tmp_path: Path, postgres_url: str | N
                 assert checks["database"].startswith("unreachable (")
                 assert checks["slack"] == "ok"
                 assert name not in body and "postgres@" not in body  # no URL in the answer
+                await asyncio.sleep(0.5)  # still alive a moment later
+                assert process.returncode is None, "positie run stopped while the database was away"
                 assert (await get(run["monitoring"] + "/healthz"))[0] == 200
 
                 await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
