@@ -199,6 +199,20 @@ def forget_command(
     run(work)
 
 
+@app.command("purge")
+def purge_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count; erase nothing.")] = False,
+) -> None:
+    """Erase people's data of a campaign once campaign.ends plus campaign.retention passed.
+
+    Run it daily (deploy/positie-purge.timer): until then it says when and does nothing.
+    """
+    from positie.purge import purge
+
+    typer.echo(run(lambda: purge(settings_from(config), dry_run=dry_run)))
+
+
 @app.command("post")
 def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Open a statement now and post it to the campaign's statement channels."""

@@ -10,6 +10,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.catalogue import load_catalogue
 from bot.settings.errors import ConfigError
 from bot.settings.operations import LoggingSettings, MonitoringSettings
+from bot.settings.retention import Duration
 from bot.settings.schedule import ScheduleSettings, schedule_problems
 from bot.settings.secrets import SECRET_ENV, is_secret, secrets_from_env
 
@@ -61,6 +63,10 @@ class CampaignSettings(_Frozen):
     timezone: str = "Europe/Amsterdam"
     privacy_threshold: int = Field(default=3, ge=1)
     statements_file: str | None = None
+    # The last day of the campaign, and how long after it people's data is kept (AVG):
+    # `positie purge` erases it once both have passed.
+    ends: date | None = None
+    retention: Duration | None = None
     layers: tuple[LayerSettings, ...] = ()
     scale: tuple[ScaleOptionSettings, ...] = ()
 

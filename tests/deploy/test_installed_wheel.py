@@ -116,12 +116,14 @@ def test_a_fresh_config_migrates_schedules_and_digests(venv: Path, tmp_path: Pat
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
-def test_the_systemd_unit_verifies_against_the_installed_command(venv: Path,
-                                                                 tmp_path: Path) -> None:
-    unit = tmp_path / "positie.service"
-    unit.write_text(UNIT.read_text(encoding="utf-8").replace(
-        "/opt/positie/bin/positie", str(venv / "bin" / "positie")), encoding="utf-8")
-    result = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
-                            text=True, timeout=60)
+def test_the_systemd_units_verify_against_the_installed_command(venv: Path,
+                                                                tmp_path: Path) -> None:
+    units = [tmp_path / name for name in
+             ("positie.service", "positie-purge.service", "positie-purge.timer")]
+    for unit in units:
+        unit.write_text((UNIT.parent / unit.name).read_text(encoding="utf-8").replace(
+            "/opt/positie/bin/positie", str(venv / "bin" / "positie")), encoding="utf-8")
+    result = subprocess.run(["systemd-analyze", "verify", *map(str, units)],
+                            capture_output=True, text=True, timeout=60)
     # verify exits 0 on unknown or misspelt keys too, and says so: anything it says fails.
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
