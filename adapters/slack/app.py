@@ -27,6 +27,7 @@ from adapters.slack.socket_mode import SocketModeConnection
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
+from bot.people.privacy_notice import privacy_notice
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.positions.record import Vote
@@ -98,11 +99,16 @@ class SlackAdapter:
             await ack(text=await self._pause(command, word in ("pauze", "pause")))
         elif word in ("vergeet", "forget"):
             await ack(text=await self._forget(command, word))
+        elif word == "privacy":
+            await ack(text=privacy_notice(texts, self.service.settings.campaign,
+                                          platform="Slack", mine_command="/positie mijn",
+                                          forget_command="/positie vergeet"))
         else:
             await ack(text=replies.help_text(texts, texts.gettext(
                 "/positie laag (your layer of government) · /positie mijn (your own "
                 "positions) · /positie stop or start (private reminders) · /positie vergeet "
-                "(erase what positie holds about you) · /positie help")))
+                "(erase what positie holds about you) · /positie privacy (what positie holds "
+                "and why) · /positie help")))
 
     async def _forget(self, command: dict[str, Any], word: str) -> str:
         """Two steps: the question says what goes; "/positie vergeet ja" erases it."""

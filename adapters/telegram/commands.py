@@ -1,7 +1,7 @@
 """The bot's commands: each a few lines that delegate to the campaign service.
 
 Everyone: /laag (/layer), /mijnposities, /stellingen, /help, /start, /stop, /vergeet
-(/forget: erase what positie holds about you, answered privately).
+(/forget: erase what positie holds about you, answered privately), /privacy.
 The krachtteam (telegram.admins, by user id): /post ID, /sluit ID, /digest. Anyone else
 gets a polite refusal and nothing happens.
 """
@@ -21,6 +21,7 @@ from adapters.telegram.gateway import TelegramGateway
 from adapters.telegram.inbound import command_argument, identity_of
 from adapters.telegram.outbound import layer_keyboard
 from bot.cadence.reminders import reminders_reply
+from bot.people.privacy_notice import privacy_notice
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
 from bot.publishing.statements import StatementNotFound
@@ -55,6 +56,7 @@ class TelegramCommands:
             (("start",), self.start),
             (("stop",), self.stop),
             (("vergeet", "forget"), self.forget),
+            (("privacy",), self.privacy),
             (("post",), self.admin(self.post)),
             (("sluit",), self.admin(self.close)),
             (("digest",), self.admin(self.digest)),
@@ -124,6 +126,13 @@ class TelegramCommands:
             return
         await self.service.set_reminders(identity_of(update.effective_user), on=False)
         await self._say(update, reminders_reply(False, self._texts(update)))
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """What positie holds about people, why, for how long, whom to ask (no personal
+        data in it: answered where asked)."""
+        await self._say(update, privacy_notice(
+            self._texts(update), self.service.settings.campaign, platform="Telegram",
+            mine_command="/mijnposities", forget_command="/vergeet"))
 
     async def forget(self, update: Update, context: Context) -> None:
         """Two steps, in the private chat only: the question says what goes, then

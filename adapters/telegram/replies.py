@@ -18,6 +18,7 @@ def bot_commands(texts: Texts, *, layer_command: str,
         BotCommand("stellingen", texts.gettext("The open statements")),
         BotCommand("stop", texts.gettext("No more private reminders (/start: on again)")),
         BotCommand(forget_command, texts.gettext("Erase what positie holds about you")),
+        BotCommand("privacy", texts.gettext("What positie holds about you, and why")),
         BotCommand("help", texts.gettext("How positie works")),
     ]
 
@@ -26,7 +27,8 @@ def command_list(texts: Texts) -> str:
     return texts.gettext(
         "/laag (your layer of government) · /mijnposities (your own positions, privately) · "
         "/stellingen (open statements) · /stop or /start (private reminders) · /vergeet "
-        "(erase what positie holds about you) · /help")
+        "(erase what positie holds about you) · /privacy (what positie holds and why) · "
+        "/help")
 
 
 def poll_votes_stay(texts: Texts) -> str:

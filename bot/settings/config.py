@@ -67,6 +67,8 @@ class CampaignSettings(_Frozen):
     # `positie purge` erases it once both have passed.
     ends: date | None = None
     retention: Duration | None = None
+    # Whom people can ask about their data (an address of the core team), in /positie privacy.
+    privacy_contact: str | None = None
     layers: tuple[LayerSettings, ...] = ()
     scale: tuple[ScaleOptionSettings, ...] = ()
 
