@@ -125,6 +125,11 @@ class PlatformAdapter(Protocol):
     gateway: ChatGateway
     directory: PeopleDirectory | None  # None where the platform cannot look people up
 
+    @property
+    def connected(self) -> bool:
+        """For readiness: the platform's connection (socket, polling, webhook) is up."""
+        ...
+
     async def check_credentials(self) -> None:
         """Raise ConfigError when the platform refuses the configured token."""
         ...
@@ -138,3 +143,39 @@ class PlatformAdapter(Protocol):
 
     async def stop(self) -> None:
         ...
+
+
+class Metrics(Protocol):
+    """What the core counts for operators (Prometheus in production). Labels are platforms,
+    outcomes and job names only: never a person, an answer or a statement's text."""
+
+    def position(self, platform: str, outcome: str) -> None:
+        """One click, poll answer or command handled by record(), with its Outcome."""
+        ...
+
+    def duration(self, step: str, seconds: float) -> None:
+        """How long one step took ("aggregation", "digest")."""
+        ...
+
+    def scheduler_run(self, job: str, outcome: str) -> None:
+        ...
+
+    def rate_limited(self, platform: str) -> None:
+        """The platform answered HTTP 429 (the adapter waits it out and retries)."""
+        ...
+
+
+class NoMetrics:
+    """The default: counts nothing (CLI commands, tests that do not look)."""
+
+    def position(self, platform: str, outcome: str) -> None:
+        return None
+
+    def duration(self, step: str, seconds: float) -> None:
+        return None
+
+    def scheduler_run(self, job: str, outcome: str) -> None:
+        return None
+
+    def rate_limited(self, platform: str) -> None:
+        return None

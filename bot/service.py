@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,7 +29,7 @@ from bot.people.erasure import Erasure, forget, positions_held
 from bot.people.layer_questions import claim_layer_question
 from bot.people.participants import set_layer
 from bot.people.private_chats import forget_private_chat, private_chat_of, remember_private_chat
-from bot.ports import ChatGateway, Check, Clock
+from bot.ports import ChatGateway, Check, Clock, Metrics, NoMetrics
 from bot.positions.own import OwnPosition, own_positions
 from bot.positions.record import Vote
 from bot.positions.tally import TallyView, tally_line
@@ -75,6 +76,7 @@ class CampaignService:
         self.scale: tuple[ScaleOption, ...] = settings.campaign.scale_options()
         self._option_keys = frozenset(o.key for o in self.scale)
         self.gateways: dict[str, ChatGateway] = {}
+        self.metrics: Metrics = NoMetrics()  # the composition root sets Prometheus's
         self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
                                      option_keys=self._option_keys, now=clock.now)
         # Adapters enable their platform (with its edit interval) when live tallies are on.
@@ -160,7 +162,9 @@ class CampaignService:
         await self.writer.close()
 
     async def record(self, vote: Vote) -> PositionResult:
-        return await self.writer.record(vote)
+        result = await self.writer.record(vote)
+        self.metrics.position(vote.who.platform, result.outcome)
+        return result
 
     async def choose_layer(self, who: Identity, layer: str) -> str:
         return await set_layer(self.db, who, layer, known_layers=self.settings.campaign.layer_keys,
@@ -240,19 +244,22 @@ class CampaignService:
 
     async def digest_draft(self, language: str | None = None) -> DigestDraft:
         """The digest with what moved since the previous one, and the snapshot to save."""
+        started = time.perf_counter()
         release = await self.release()
+        self.metrics.duration("aggregation", time.perf_counter() - started)
         momentum = await compute_momentum(self.db, self.campaign_id, now=self.clock.now(),
                                           release=release, scale=self.scale)
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
-        return DigestDraft(build_digest(release, ctx, momentum=momentum), momentum.snapshot,
-                           release)
+        draft = DigestDraft(build_digest(release, ctx, momentum=momentum), momentum.snapshot,
+                            release)
+        self.metrics.duration("digest", time.perf_counter() - started)
+        return draft
 
     async def export_csv(self) -> str:
         """Aggregates per statement × layer, through the same release as the digest."""
         return aggregates_csv(await self.release(), self.scale,
                               self.settings.campaign.layer_keys)
-
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:
         """Post the digest; once a channel has it, save its snapshot, so the next digest

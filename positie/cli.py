@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from positie.commands import cadence, catalogue, people, results, roster, running
@@ -17,6 +19,22 @@ app.add_typer(db_app, name="db")
 app.add_typer(statements_app, name="statements")
 app.add_typer(roster_app, name="roster")
 app.add_typer(channels_app, name="channels")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from positie.version import positie_version
+
+        typer.echo(f"positie {positie_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the installed version and exit.")] = False) -> None:
+    """positie: statements out, positions in, per-layer digests."""
+
 
 app.command("run")(running.run_command)
 app.command("demo")(running.demo_command)
@@ -35,3 +53,4 @@ app.command("pause")(cadence.pause_command)
 app.command("resume")(cadence.resume_command)
 app.command("schedule")(cadence.schedule_command)
 app.command("audit")(cadence.audit_command)
+app.command("purge")(cadence.purge_command)

@@ -24,8 +24,9 @@ from positie.settings import from_mapping
 from positie.slack_view import boxed, message_lines
 from positie.wiring import build_runtime
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_CONFIG = ROOT / "config.example.toml"
+# Inside the package (the root's config.example.toml links here), so an installed wheel has it.
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+EXAMPLE_CONFIG = EXAMPLES / "config.example.toml"
 SIGNING_SECRET = "demo-signing-secret"
 STATEMENTS_TO_OPEN = 3
 GENERAL = "C0CIRCULAIR"
@@ -59,7 +60,7 @@ def demo_settings(db_path: Path, api_base_url: str,
                         api_base_url=api_base_url, port=0, tally_interval_seconds=1.0)
     if telegram_base_url is not None:
         raw[TelegramSettings.name] = telegram_demo.telegram_section(telegram_base_url)
-    return from_mapping(raw, base_dir=ROOT)
+    return from_mapping(raw, base_dir=EXAMPLES)
 
 
 async def run_demo(*, people: int, out_dir: Path) -> None:

@@ -20,8 +20,12 @@ from bot.settings.catalogue import load_catalogue
 from bot.settings.catalogue_limits import check_catalogue
 from bot.settings.config import Settings
 from bot.store.db import Database
+from bot.store.locks import START_UP, exclusively
 from bot.store.migrate import upgrade_if_behind
 from bot.store.problems import database_errors
+from positie.health import MonitoringServer, start_monitoring
+from positie.metrics import MeteredGateway, PrometheusMetrics
+from positie.telegram_polling import PollingLeadership
 from scheduling import CampaignScheduler
 from scheduling.channel_retries import retry_channels_until
 
@@ -36,33 +40,43 @@ class Runtime:
     # The enabled platforms' adapters by platform name, in registration order.
     adapters: dict[str, PlatformAdapter] = field(default_factory=dict)
     scheduler: CampaignScheduler | None = None
+    metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
+    monitoring: MonitoringServer | None = None
+    polling: PollingLeadership | None = None
 
     def add_adapter(self, name: str, adapter: PlatformAdapter) -> None:
         self.adapters[name] = adapter
-        self.service.gateways[name] = adapter.gateway
+        self.service.gateways[name] = MeteredGateway(adapter.gateway, self.metrics)  # type: ignore[assignment]
 
     async def close(self) -> None:
         if self.scheduler is not None:  # first: no job may start on a closing runtime
             await self.scheduler.stop()
+        if self.polling is not None:  # hand polling over before the process goes
+            await self.polling.stop()
         for adapter in reversed(list(self.adapters.values())):
             await adapter.stop()
         await self.service.aclose()
+        if self.monitoring is not None:
+            await self.monitoring.stop()
         await self.db.dispose()
 
 
 async def prepare_database(db: Database, settings: Settings, clock: Clock, *,
                            import_statements: bool = True) -> None:
     """Migrate, then bring campaign, scale, channels and statements in line with config
-    (each step only when there is something to do)."""
+    (each step only when there is something to do); one process at a time when several
+    start together on one PostgreSQL database."""
     with database_errors(db.url):  # the first connection: where a wrong URL shows
-        await upgrade_if_behind(db)
-    await sync_settings(db, settings)
-    path = settings.statements_path()
-    if path is not None and import_statements:
-        catalogue = load_catalogue(path)
-        check_catalogue(path, catalogue, settings.enabled_platforms())
-        if not await catalogue_in_sync(db, settings.campaign.id, catalogue):
-            await import_catalogue(db, settings.campaign.id, catalogue, now=clock.now())
+        async with exclusively(db, START_UP):
+            await upgrade_if_behind(db)
+            await sync_settings(db, settings)
+            path = settings.statements_path()
+            if path is not None and import_statements:
+                catalogue = load_catalogue(path)
+                check_catalogue(path, catalogue, settings.enabled_platforms())
+                if not await catalogue_in_sync(db, settings.campaign.id, catalogue):
+                    await import_catalogue(db, settings.campaign.id, catalogue,
+                                           now=clock.now())
 
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
@@ -83,6 +97,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
         raise
     service = CampaignService(db=db, settings=settings, clock=clock)
     runtime = Runtime(settings=settings, db=db, service=service)
+    service.metrics = runtime.metrics
     try:
         for platform in PLATFORMS if with_adapters else ():
             section = settings.platform(platform.name)
@@ -104,8 +119,13 @@ async def run_until_stopped(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
+        runtime.monitoring = await start_monitoring(
+            settings=settings.monitoring, db=runtime.db, metrics=runtime.metrics,
+            platforms={name: (lambda a=adapter: a.connected)  # type: ignore[misc]
+                       for name, adapter in runtime.adapters.items()})
         for adapter in runtime.adapters.values():
-            await adapter.start()  # each says where it listens or how it polls
+            leadership = await start_adapter(runtime, adapter)  # each says how it listens
+            runtime.polling = leadership or runtime.polling
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
         if not runtime.service.gateways:
@@ -117,11 +137,32 @@ async def run_until_stopped(settings: Settings) -> None:
         retries = asyncio.create_task(retry_channels_until(stop, runtime.service),
                                       name="channel-retries")
         freeze_startup_heap()
+        if runtime.monitoring is not None:
+            runtime.monitoring.readiness.started = True
         await stop.wait()
         await retries
         log.info("stopping")
     finally:
         await runtime.close()
+
+
+async def start_adapter(runtime: Runtime, adapter: PlatformAdapter) -> PollingLeadership | None:
+    """Start one platform. One that long-polls for updates (Telegram) polls from this process
+    alone on SQLite; on PostgreSQL, where several processes may run, polling is done by
+    whichever holds the polling lock, and the others stand by."""
+    polls = bool(getattr(adapter, "polls_for_updates", False))
+    if not polls or runtime.db.engine.dialect.name != "postgresql":
+        await adapter.start()
+        if polls:
+            runtime.metrics.telegram_polling.set(1)
+        return None
+    await adapter.start(poll=False)  # type: ignore[call-arg]
+    leadership = PollingLeadership(db=runtime.db,
+                                   start_polling=adapter.start_polling,  # type: ignore[attr-defined]
+                                   stop_polling=adapter.stop_polling,  # type: ignore[attr-defined]
+                                   on_change=runtime.metrics.telegram_polling.set)
+    await leadership.start()
+    return leadership
 
 
 def freeze_startup_heap() -> None:

@@ -47,6 +47,14 @@ class SlotResult:
 
 async def run_due(service: CampaignService, spec: JobSpec, *, now: datetime,
                   grace: timedelta) -> list[SlotResult]:
+    results = await _due_results(service, spec, now=now, grace=grace)
+    for result in results:
+        service.metrics.scheduler_run(result.job, result.outcome)
+    return results
+
+
+async def _due_results(service: CampaignService, spec: JobSpec, *, now: datetime,
+                       grace: timedelta) -> list[SlotResult]:
     db, campaign = service.db, service.campaign_id
     timezone = service.settings.campaign.timezone
     last = await job_runs.last_slot(db, campaign_id=campaign, job=spec.name)

@@ -100,6 +100,15 @@ async def slack(service: CampaignService, db_url: str) -> AsyncIterator[SlackWor
         yield world
 
 
+@pytest.fixture(params=["http", "socket"])
+async def slack_any_mode(request: pytest.FixtureRequest, service: CampaignService,
+                         db_url: str) -> AsyncIterator[SlackWorld]:
+    """The same, once over HTTP and once over Socket Mode: every feature works in both."""
+    config = await apply_settings(service, settings(db_url, slack=slack_section()))
+    async with slack_world(service, config, socket_mode=request.param == "socket") as world:
+        yield world
+
+
 @pytest.fixture
 async def telegram(service: CampaignService, db_url: str) -> AsyncIterator[TelegramWorld]:
     """The campaign on the Telegram emulator, with the default Telegram settings."""

@@ -31,6 +31,7 @@ class SlackWorld:
     adapter: SlackAdapter
     users: SlackUserClient
     service: CampaignService
+    socket_mode: bool = False
 
     def statement_message(self, channel: str, statement_key: str) -> Message:
         for message in self.emulator.messages(channel):
@@ -54,20 +55,26 @@ class SlackWorld:
 
 @asynccontextmanager
 async def slack_world(service: CampaignService, settings: Settings,
-                      *, rate_limits: bool = False,
-                      policy: RateLimitPolicy | None = None) -> AsyncIterator[SlackWorld]:
+                      *, rate_limits: bool = False, policy: RateLimitPolicy | None = None,
+                      socket_mode: bool = False) -> AsyncIterator[SlackWorld]:
+    """Over HTTP (signed requests to the bot's endpoint) or, with socket_mode, over Socket
+    Mode (envelopes on the WebSocket the bot opens to the emulator, acked by the bot)."""
     async with SlackEmulator(rate_limits=rate_limits, rate_limit_policy=policy) as emulator:
         for channel in CHANNELS:
             emulator.add_channel(channel, channel.lower())
-        slack = SlackSettings.of(settings).model_copy(update={"api_base_url": emulator.base_url})
+        update: dict[str, Any] = {"api_base_url": emulator.base_url}
+        if socket_mode:  # short pings: a dropped socket is noticed within a second
+            update.update(mode="socket", app_token=emulator.app_token,
+                          socket_ping_interval_seconds=0.2)
+        slack = SlackSettings.of(settings).model_copy(update=update)
         adapter = SlackAdapter(service=service, settings=slack)
         service.gateways["slack"] = adapter.gateway
         port = await adapter.start(host="127.0.0.1", port=0)
         try:
             async with SlackUserClient(bot_url=f"http://127.0.0.1:{port}/slack/events",
-                                       signing_secret=SIGNING_SECRET,
-                                       emulator=emulator) as users:
+                                       signing_secret=SIGNING_SECRET, emulator=emulator,
+                                       socket_mode=socket_mode) as users:
                 yield SlackWorld(emulator=emulator, adapter=adapter, users=users,
-                                 service=service)
+                                 service=service, socket_mode=socket_mode)
         finally:
             await adapter.stop()

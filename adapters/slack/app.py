@@ -28,10 +28,12 @@ from adapters.slack.inbound import (
     vote_of,
 )
 from adapters.slack.settings import SlackSettings
+from adapters.slack.socket_mode import SocketModeConnection
 from bot.admin.actions import AdminActions, admin_action
 from bot.admin.texts import admin_help
 from bot.cadence.reminders import reminders_reply
 from bot.domain import PositionResult
+from bot.people.privacy_notice import privacy_notice
 from bot.ports import Check, PeopleDirectory
 from bot.positions import replies
 from bot.positions.record import Vote
@@ -54,7 +56,8 @@ class SlackAdapter:
         self.settings = settings
         self._session = aiohttp.ClientSession()
         self.client = build_client(token=settings.bot_token, base_url=settings.api_base_url,
-                                   retries=settings.retries, session=self._session)
+                                   retries=settings.retries, session=self._session,
+                                   on_rate_limited=lambda: service.metrics.rate_limited("slack"))
         self.gateway = SlackGateway(client=self.client, service=service,
                                     live_tally=settings.live_tally)
         self.directory: PeopleDirectory | None = SlackDirectory(client=self.client)
@@ -74,6 +77,7 @@ class SlackAdapter:
                                    interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
+        self._socket: SocketModeConnection | None = None
 
     # -- listeners ------------------------------------------------------------------
     async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -123,12 +127,17 @@ class SlackAdapter:
             self._background(self._admin.run(command, action, argument, texts, self._respond))
         elif word in ("vergeet", "forget"):
             await ack(text=await self._forget(command, word))
+        elif word == "privacy":
+            await ack(text=privacy_notice(texts, self.service.settings.campaign,
+                                          platform="Slack", mine_command="/positie mijn",
+                                          forget_command="/positie vergeet"))
         else:
             words = HELP_WORDS["en" if texts.language == "en" else "nl"]
             await ack(text=replies.help_text(texts, texts.gettext(
                 "/positie {layer} (your layer of government) · /positie {mine} (your own "
                 "positions) · /positie stop or start (private reminders) · /positie {forget} "
-                "(erase what positie holds about you) · /positie help", **words))
+                "(erase what positie holds about you) · /positie privacy (what positie holds "
+                "and why) · /positie help", **words))
                 + ("\n" + admin_help(texts) if identity_of(command).user_id
                    in self.settings.admins else ""))
 
@@ -213,9 +222,23 @@ class SlackAdapter:
     async def diagnose(self) -> list[Check]:
         return await diagnose(self.client, self.settings)
 
+    @property
+    def connected(self) -> bool:
+        """Serving Slack's requests, or its socket open in Socket Mode (for /readyz)."""
+        if self._socket is not None:
+            return self._socket.connected
+        return self._runner is not None
+
     async def start(self, *, host: str | None = None, port: int | None = None) -> int:
-        """Serve on host:port (0 picks a free port); returns the port."""
+        """Serve on host:port (0 picks a free port); returns the port. In Socket Mode
+        (slack.mode = "socket") connect the WebSocket instead; returns 0: nothing listens."""
         await self.check_credentials()
+        if self.settings.mode == "socket":
+            self._socket = SocketModeConnection(
+                self.app, app_token=self.settings.app_token,
+                ping_interval=self.settings.socket_ping_interval_seconds)
+            await self._socket.start()
+            return 0
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
         host = host or self.settings.host
@@ -235,6 +258,9 @@ class SlackAdapter:
         return bound
 
     async def stop(self) -> None:
+        if self._socket is not None:  # no new envelopes, then finish what came in
+            await self._socket.stop()
+            self._socket = None
         await self.drain()
         if self._runner is not None:
             await self._runner.cleanup()

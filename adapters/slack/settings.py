@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Annotated, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -39,11 +39,18 @@ class SlackSettings(PlatformSettings):
     secret_env: ClassVar[dict[str, str]] = {
         "bot_token": "POSITIE_SLACK_BOT_TOKEN",
         "signing_secret": "POSITIE_SLACK_SIGNING_SECRET",
+        "app_token": "POSITIE_SLACK_APP_TOKEN",
     }
     required_secrets: ClassVar[tuple[str, ...]] = ("bot_token", "signing_secret")
 
-    bot_token: str = ""
-    signing_secret: str = ""
+    # "http": Slack POSTs to slack.port (needs a public HTTPS URL); "socket": Socket Mode, an
+    # outbound WebSocket with the app-level token (xapp-...), no inbound URL at all.
+    mode: Literal["http", "socket"] = "http"
+    bot_token: str = Field(default="", repr=False)
+    signing_secret: str = Field(default="", repr=False)
+    app_token: str = Field(default="", repr=False)
+    # Socket Mode: seconds between pings; a socket silent for 4 of them is reopened.
+    socket_ping_interval_seconds: float = Field(default=10.0, gt=0, le=60)
     api_base_url: str = "https://slack.com/api/"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
@@ -56,6 +63,13 @@ class SlackSettings(PlatformSettings):
 
     def channel_list(self) -> Sequence[ChannelSettings]:
         return self.channels
+
+    @classmethod
+    def secrets_needed(cls, section: Mapping[str, object]) -> tuple[str, ...]:
+        # Socket Mode signs nothing: the app-level token opens the socket instead.
+        if section.get("mode") == "socket":
+            return ("bot_token", "app_token")
+        return cls.required_secrets
 
     def statement_problems(self, key: str, text: str) -> list[str]:
         # The statement is one mrkdwn section, bold and escaped: *text* within 3,000.

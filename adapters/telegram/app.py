@@ -77,7 +77,9 @@ class TelegramAdapter:
         self.settings = settings
         self.application = (
             Application.builder().token(settings.bot_token).base_url(settings.base_url)
-            .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
+            .rate_limiter(rate_limiter or TelegramRateLimiter(
+                max_retries=settings.retries,
+                on_rate_limited=lambda: service.metrics.rate_limited("telegram")))
             .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES)).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
@@ -101,6 +103,7 @@ class TelegramAdapter:
                                    interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_stamp = 0.0
+        self.standby = False  # started without polling: another process polls
 
     # -- votes ----------------------------------------------------------------------------
     async def _on_vote(self, update: Update, context: Context) -> None:
@@ -251,7 +254,9 @@ class TelegramAdapter:
     async def diagnose(self) -> list[Check]:
         return await diagnose(self.application.bot, self.settings)
 
-    async def start(self) -> None:
+    async def start(self, *, poll: bool = True) -> None:
+        """Start sending; with delivery = "webhook" start receiving too, and with "polling"
+        start polling unless `poll` is False (another process polls: see start_polling)."""
         app = self.application
         await self.check_credentials()  # initialize() is a no-op when it already ran
         await self._register_commands()
@@ -268,10 +273,39 @@ class TelegramAdapter:
                     allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
                      self.webhook_path)
+        elif poll:
+            await self.start_polling()
         else:
-            await updater.start_polling(timeout=int(s.poll_timeout_seconds), poll_interval=0,
-                                        allowed_updates=ALLOWED_UPDATES)
-            log.info("Telegram: polling for updates as @%s", app.bot.username)
+            self.standby = True
+
+    async def start_polling(self) -> None:
+        updater = self.application.updater
+        if updater is None or updater.running:
+            return
+        await updater.start_polling(timeout=int(self.settings.poll_timeout_seconds),
+                                    poll_interval=0, allowed_updates=ALLOWED_UPDATES)
+        self.standby = False
+        log.info("Telegram: polling for updates as @%s", self.application.bot.username)
+
+    async def stop_polling(self) -> None:
+        """Stop receiving (sending goes on); another process may poll from now on."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        self.standby = True
+
+    @property
+    def polls_for_updates(self) -> bool:
+        """Long polling (one process at a time may do it), rather than a webhook."""
+        return self.settings.delivery == "polling"
+
+    @property
+    def connected(self) -> bool:
+        """Started and receiving updates by polling or webhook, or standing by while another
+        process polls (for /readyz)."""
+        updater = self.application.updater
+        receiving = updater is not None and updater.running
+        return self.application.running and (receiving or self.standby)
 
     @property
     def webhook_path(self) -> str:

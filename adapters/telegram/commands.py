@@ -1,7 +1,7 @@
 """The bot's commands: each a few lines that delegate to the campaign service.
 
 Everyone: /laag (/layer), /mijnposities, /stellingen, /help, /start, /stop, /vergeet
-(/forget: erase what positie holds about you, answered privately).
+(/forget: erase what positie holds about you, answered privately), /privacy.
 The krachtteam (telegram.admins, by user id): /post, /sluit, /heropen KEY, /digest,
 /export (sent privately), /pauze, /hervat, /status, and their English names (bot.admin).
 Anyone else gets a polite refusal, nothing happens, and the attempt is audited.
@@ -26,6 +26,7 @@ from bot.admin.actions import WORDS, AdminActions, AdminReply
 from bot.admin.texts import admin_help
 from bot.cadence.reminders import reminders_reply
 from bot.domain import Identity
+from bot.people.privacy_notice import privacy_notice
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
 from bot.service import CampaignService
@@ -59,6 +60,7 @@ class TelegramCommands:
             (("start",), self.start),
             (("stop",), self.stop),
             (("vergeet", "forget"), self.forget),
+            (("privacy",), self.privacy),
             *((words, self.admin(action)) for action, words in WORDS.items()),
         ]
 
@@ -127,6 +129,14 @@ class TelegramCommands:
             return
         await self.service.set_reminders(identity_of(update.effective_user), on=False)
         await self._say(update, reminders_reply(False, self._texts(update)))
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """What positie holds about people, why, for how long, whom to ask (no personal
+        data in it: answered where asked)."""
+        await self._say(update, privacy_notice(
+            self._texts(update), self.service.settings.campaign, platform="Telegram",
+            mine_command="/" + tg.command_name("mine", self._texts(update)),
+            forget_command="/" + tg.command_name("forget", self._texts(update))))
 
     async def forget(self, update: Update, context: Context) -> None:
         """Two steps, in the private chat only: the question says what goes, then

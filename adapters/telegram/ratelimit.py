@@ -99,8 +99,10 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
     def __init__(self, *, max_retries: int = 3, overall: Limit = OVERALL,
                  per_chat: Limit = PER_CHAT, per_group: Limit = PER_GROUP,
                  margin_s: float = 0.0, time_scale: float = 1.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 on_rate_limited: Callable[[], None] | None = None) -> None:
         self._max_retries = max_retries
+        self._on_rate_limited = on_rate_limited
         self._per_chat = per_chat
         self._per_group = per_group
         self._scale = time_scale
@@ -169,6 +171,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                if self._on_rate_limited is not None:
+                    self._on_rate_limited()
                 if attempt == retries:
                     raise
                 seconds = _seconds(exc.retry_after)

@@ -28,6 +28,7 @@ def bot_commands(texts: Texts) -> list[BotCommand]:
         BotCommand("stop", texts.gettext("No more private reminders (/start: on again)")),
         BotCommand(command_name("forget", texts),
                    texts.gettext("Erase what positie holds about you")),
+        BotCommand("privacy", texts.gettext("What positie holds about you, and why")),
         BotCommand("help", texts.gettext("How positie works")),
     ]
 
@@ -36,7 +37,8 @@ def command_list(texts: Texts) -> str:
     return texts.gettext(
         "/{layer} (your layer of government) · /{mine} (your own positions, privately) · "
         "/{open} (open statements) · /stop or /start (private reminders) · /{forget} "
-        "(erase what positie holds about you) · /help",
+        "(erase what positie holds about you) · /privacy (what positie holds and why) · "
+        "/help",
         **{what: command_name(what, texts) for what in ("layer", "mine", "open", "forget")})
 
 

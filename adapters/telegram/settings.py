@@ -37,11 +37,11 @@ class TelegramSettings(PlatformSettings):
     }
     required_secrets: ClassVar[tuple[str, ...]] = ("bot_token",)
 
-    bot_token: str = ""
+    bot_token: str = Field(default="", repr=False)
     base_url: str = "https://api.telegram.org/bot"
     delivery: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""
-    webhook_secret: str = ""
+    webhook_secret: str = Field(default="", repr=False)
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=0, le=65535)
     # Long-poll wait per getUpdates call (delivery = "polling"); Telegram allows up to 50.

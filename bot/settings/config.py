@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,9 +27,12 @@ from sqlalchemy.exc import ArgumentError
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.catalogue import load_catalogue
 from bot.settings.errors import ConfigError
+from bot.settings.operations import LoggingSettings, MonitoringSettings
 from bot.settings.platform import FrozenSettings, IdentityShape, PlatformSettings, as_written
 from bot.settings.problems import describe_errors, known_keys, raw_problems
+from bot.settings.retention import Duration
 from bot.settings.schedule import ScheduleSettings, schedule_problems
+from bot.settings.secrets import SECRET_ENV, secrets_from_env
 
 DEFAULT_SCALE: tuple[ScaleOption, ...] = (
     ScaleOption(key="helemaal_eens", value=2),
@@ -41,8 +45,6 @@ DEFAULT_SCALE: tuple[ScaleOption, ...] = (
 
 ADVISED_THRESHOLD = 3  # the lowest privacy threshold accepted without allow_low_threshold
 
-# Environment variables that may supply a core secret, by dotted key (platforms add theirs).
-SECRET_ENV = {"database.url": "POSITIE_DATABASE_URL"}
 Platforms = Sequence[type[PlatformSettings]]
 
 
@@ -83,6 +85,12 @@ class CampaignSettings(_Frozen):
     insight_min_cell: int = Field(default=10, ge=1)
     agreement_level: float = Field(default=0.6, gt=0.5, le=1.0)
     statements_file: str | None = None
+    # The last day of the campaign, and how long after it people's data is kept (AVG):
+    # `positie purge` erases it once both have passed.
+    ends: date | None = Field(default=None, strict=False)  # a TOML date or "2027-06-30"
+    retention: Duration | None = None
+    # Whom people can ask about their data (an address of the core team), in /positie privacy.
+    privacy_contact: str | None = None
     layers: tuple[LayerSettings, ...] = ()
     scale: tuple[ScaleOptionSettings, ...] = ()
 
@@ -120,7 +128,7 @@ class CampaignSettings(_Frozen):
 
 
 class DatabaseSettings(_Frozen):
-    url: str = "sqlite+aiosqlite:///positie.db"
+    url: str = Field(default="sqlite+aiosqlite:///positie.db", repr=False)  # has the password
 
 
 class Settings(_Frozen):
@@ -130,6 +138,8 @@ class Settings(_Frozen):
     platforms: dict[str, PlatformSettings] = Field(default_factory=dict)
     # None: nothing happens by itself; admins open statements and post digests by hand.
     schedule: ScheduleSettings | None = None
+    monitoring: MonitoringSettings = MonitoringSettings()
+    logging: LoggingSettings = LoggingSettings()
     # Directory of the config file: relative paths inside it are resolved against this.
     base_dir: Path = Path(".")
 
@@ -151,7 +161,8 @@ class Settings(_Frozen):
 # The core's models, for "did you mean" suggestions (platform sections add theirs).
 KEY_MODELS: tuple[type[BaseModel], ...] = (Settings, CampaignSettings, LayerSettings,
                                            ScaleOptionSettings, DatabaseSettings,
-                                           ScheduleSettings)
+                                           ScheduleSettings, MonitoringSettings,
+                                           LoggingSettings)
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None, *,
@@ -215,7 +226,8 @@ def parse_settings(raw: Mapping[str, Any], *, platforms: Platforms, source: str 
         settings = Settings.model_validate({**core, "platforms": sections})
     except ValidationError as exc:
         errors.insert(0, ((), exc))
-    lines = [*describe_errors(errors, known_keys(KEY_MODELS, platforms)),
+    lines = [*describe_errors(errors, known_keys(KEY_MODELS, platforms),
+                              secrets=set(secret_keys(platforms))),
              *(f"  - {p}" for p in raw_problems(raw, platforms, core["base_dir"]))]
     if lines or settings is None:
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the configuration:\n"
@@ -227,16 +239,19 @@ def _names(platforms: Platforms) -> set[str]:
     return {model.name for model in platforms}
 
 
+def secret_keys(platforms: Platforms) -> dict[str, str]:
+    """Dotted key → environment variable of every secret: the core's and each platform's."""
+    return {**SECRET_ENV, **{f"{model.name}.{key}": var for model in platforms
+                             for key, var in model.secret_env.items()}}
+
+
 def _apply_env_secrets(raw: dict[str, object], env: Mapping[str, str],
                        platforms: Platforms) -> None:
-    wanted = {**SECRET_ENV, **{f"{model.name}.{key}": var for model in platforms
-                               for key, var in model.secret_env.items()}}
-    for dotted, var in wanted.items():
-        if env.get(var):
-            section, key = dotted.split(".")
-            table = raw.setdefault(section, {})
-            if isinstance(table, dict):
-                table[key] = env[var]
+    for dotted, value in secrets_from_env(env, secret_keys(platforms)).items():  # VAR or _FILE
+        section, key = dotted.split(".")
+        table = raw.setdefault(section, {})
+        if isinstance(table, dict):
+            table[key] = value
 
 
 def _check_semantics(path: Path, settings: Settings) -> None:

@@ -80,6 +80,11 @@ class PlatformSettings(FrozenSettings):
     def channel_list(self) -> Sequence[ChannelSettings]:
         raise NotImplementedError
 
+    @classmethod
+    def secrets_needed(cls, section: Mapping[str, object]) -> tuple[str, ...]:
+        """The secrets an enabled section needs, judged on the section as written."""
+        return cls.required_secrets
+
     def problems(self) -> list[str]:
         """Platform-specific problems beyond the field types, each "key: what to do"."""
         return []

@@ -24,12 +24,14 @@ UNQUOTED = {"bool_type": "true or false", "int_type": "a whole number",
             "int_parsing": "a whole number"}
 
 
-def describe_errors(errors: Sequence[Located], keys: Sequence[str]) -> list[str]:
+def describe_errors(errors: Sequence[Located], keys: Sequence[str], *,
+                    secrets: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """One line per problem; a secret's value is never quoted (`secrets`: dotted keys)."""
     lines = []
     for prefix, exc in errors:
         for error in exc.errors():
             loc = (*prefix, *error["loc"])
-            value = error.get("input")
+            value = "***" if _dotted(loc) in secrets else error.get("input")
             if error["type"] == "extra_forbidden":
                 hint = "unknown key; remove it or check its spelling against config.example.toml"
                 close = difflib.get_close_matches(str(loc[-1]), keys, n=1)
@@ -86,12 +88,13 @@ def raw_problems(raw: Mapping[str, Any], platforms: Sequence[type[PlatformSettin
                 problems.append(f"{model.name}.{model.channels_key}[{i}].default_layer: "
                                 f"unknown layer {layer!r}; use one of {sorted(known)}")
         if section.get("enabled") is True:
-            for secret in model.required_secrets:
+            for secret in model.secrets_needed(section):
                 if not section.get(secret):
+                    var = model.secret_env[secret]
                     problems.append(
                         f"{model.name}.{secret}: missing while {model.name} is enabled; set "
-                        f"it in the file or in the environment variable "
-                        f"{model.secret_env[secret]}")
+                        f"it in the file, in the environment variable {var}, or in a file "
+                        f"named by {var}_FILE")
     statements = campaign.get("statements_file")
     if isinstance(statements, str) and not (base_dir / statements).is_file():
         problems.append(f"campaign.statements_file: {base_dir / statements} does not exist; "

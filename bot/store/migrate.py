@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from bot.store.db import Database
+from bot.store.locks import MIGRATIONS as MIGRATIONS_LOCK
+from bot.store.locks import lock_for_transaction
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -30,6 +32,9 @@ async def upgrade(database: Database, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with database.engine.begin() as connection:
+        # Processes starting together migrate one after the other; the later ones find the
+        # schema at head. (PostgreSQL runs the DDL in this transaction, under the lock.)
+        await lock_for_transaction(connection, MIGRATIONS_LOCK)
         await connection.run_sync(run)
 
 
@@ -65,3 +70,23 @@ async def pending_revisions(database: Database) -> list[str]:
     lower = applied[0] if len(applied) == 1 else "base"
     return [r.revision for r in script.iterate_revisions("heads", lower)
             if r.revision not in applied]
+
+
+def head_revisions() -> set[str]:
+    """The revisions the migration scripts end in (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return set(ScriptDirectory.from_config(config).get_heads())
+
+
+async def current_revisions(database: Database) -> set[str]:
+    """The revisions the database is at (empty before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    def read(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(read)

@@ -16,6 +16,7 @@ from emulators.slack.parsing import read_arguments, token_of
 from emulators.slack.ratelimits import POST_MESSAGE, RateLimiter, RateLimitPolicy
 from emulators.slack.recording import RecordedCall
 from emulators.slack.response_urls import ResponseUrlError, apply_response
+from emulators.slack.socket_mode import SocketModeError, SocketModeHub
 from emulators.slack.state import (
     Channel,
     Message,
@@ -43,6 +44,7 @@ class SlackEmulator:
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
         app_id: str = "A0POSITIE",
+        app_token: str = "xapp-1-A0POSITIE-emulator",
         rate_limits: bool = True,
         rate_limit_policy: RateLimitPolicy | None = None,
         host: str = "127.0.0.1",
@@ -61,6 +63,10 @@ class SlackEmulator:
         self.calls: list[RecordedCall] = []
         self._faults = FaultPlan()
         self._api = WebApi(state=self.state, upload_url=lambda fid: f"{self.url}upload/v1/{fid}")
+        self.app_token = app_token
+        # Socket Mode: apps.connections.open and the WebSocket it hands out.
+        self.sockets = SocketModeHub(app_token=app_token, app_id=app_id,
+                                     socket_url=lambda: f"ws{self.url[4:]}socket-mode")
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -72,6 +78,7 @@ class SlackEmulator:
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
         app.router.add_post("/response/{token}", self._handle_response_url)
+        app.router.add_get("/socket-mode", self.sockets.handle)
         # Benchmarks open many connections; access logging would dominate the profile.
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -80,6 +87,7 @@ class SlackEmulator:
         self._bound_port = int(self._runner.addresses[0][1])  # port 0 → the kernel's choice
 
     async def stop(self) -> None:
+        await self.sockets.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -208,6 +216,12 @@ class SlackEmulator:
         if fault is not None:
             return self._answer(request, method, args, at, _fault(fault))
         token = token_of(request, args)
+        if method == "apps.connections.open":  # the app-level token, not a bot token
+            try:
+                result = self.sockets.open_connection(token)
+            except SocketModeError as exc:
+                return self._answer(request, method, args, at, _error(exc.error))
+            return self._answer(request, method, args, at, (200, result, {}))
         if token is None:
             return self._answer(request, method, args, at, _error("not_authed"))
         if token not in self.state.bot_tokens:

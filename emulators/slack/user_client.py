@@ -1,5 +1,6 @@
 """SlackUserClient: plays Slack's side of inbound traffic. Clicks and slash commands are built
-from the emulator's state, signed with the app's signing secret and POSTed to the bot's URL."""
+from the emulator's state, signed with the app's signing secret and POSTed to the bot's URL;
+or, in Socket Mode, sent as envelopes over the app's WebSocket and answered by its ack."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
@@ -54,8 +55,12 @@ class SlackUserClient:
         emulator: SlackEmulator,
         verification_token: str = "emulator-verification-token",
         connection_limit: int = 100,
+        socket_mode: bool = False,
+        ack_timeout: float = 3.0,
     ) -> None:
-        self.bot_url = bot_url
+        self.bot_url = bot_url  # unused in Socket Mode
+        self.socket_mode = socket_mode
+        self.ack_timeout = ack_timeout
         self.emulator = emulator
         self._verifier = SignatureVerifier(signing_secret)
         self._verification_token = verification_token
@@ -199,8 +204,11 @@ class SlackUserClient:
         timestamp: int | None = None,
         signature_override: str | None = None,
     ) -> InboundResponse:
-        """POST `body` with Slack's signature headers over the exact bytes sent."""
+        """POST `body` with Slack's signature headers over the exact bytes sent (in Socket
+        Mode: send it as an envelope and answer with its ack)."""
         self._last = (body, content_type)
+        if self.socket_mode:
+            return await self._send_envelope(body, content_type)
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = signature_override or self._verifier.generate_signature(
             timestamp=ts, body=body
@@ -228,6 +236,23 @@ class SlackUserClient:
         body, content_type = self._last
         return await self.send_signed(body, content_type=content_type, retry_num=retry_num,
                                       retry_reason=retry_reason)
+
+    async def _send_envelope(self, body: str, content_type: str) -> InboundResponse:
+        """The same request as a Socket Mode envelope: a click's `payload`, a slash command's
+        form fields, an event's JSON. 200 with the ack's payload; 504 when no ack came in
+        time (Slack shows the person that the app did not respond)."""
+        if content_type == FORM:
+            form = dict(parse_qsl(body, keep_blank_values=True))
+            kind, payload = (("interactive", json.loads(form["payload"])) if "payload" in form
+                             else ("slash_commands", dict(form)))
+        else:
+            kind, payload = "events_api", json.loads(body)
+        try:
+            ack = await self.emulator.sockets.send(kind, payload, ack_within=self.ack_timeout)
+        except TimeoutError:
+            return InboundResponse(status=504, body="", headers={})
+        return InboundResponse(status=200, body=json.dumps(ack) if ack else "",
+                               headers={"Content-Type": "application/json"})
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

@@ -110,3 +110,16 @@ def audit_command(
             typer.echo(f"{when}  {e.via:<9} {e.actor:<14} {e.action}{target}: {e.outcome}")
 
     run(work)
+
+
+def purge_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count; erase nothing.")] = False,
+) -> None:
+    """Erase people's data of a campaign once campaign.ends plus campaign.retention passed.
+
+    Run it daily (deploy/positie-purge.timer): until then it says when and does nothing.
+    """
+    from positie.purge import purge
+
+    typer.echo(run(lambda: purge(settings_from(config), dry_run=dry_run)))

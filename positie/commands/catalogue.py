@@ -86,8 +86,8 @@ def post_command(
 
     if sum((statement_id is not None, theme is not None, all_drafts)) != 1:
         fail("give one statement KEY, or --theme THEME, or --all-drafts")
-    setup_logging(False)
     settings = settings_from(config)
+    setup_logging(False, settings)
     try:
         missed = run(lambda: post_statements(settings, key=statement_id, theme=theme))
     except ThemeNotFound as exc:

@@ -4,8 +4,6 @@ failing with a clear message and the documented exit code, and logging."""
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -52,18 +50,11 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
-def setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    # At DEBUG the platform libraries log whole request bodies, which carry people's
-    # answers; they stay at INFO even with --verbose.
-    from adapters.registry import PLATFORMS
+def setup_logging(verbose: bool, settings: Settings | None = None) -> None:
+    """Text or JSON lines (logging.format), secrets masked; the platform libraries stay at
+    INFO even with --verbose (at DEBUG they log request bodies, which carry answers)."""
+    from positie.logs import configure_logging
 
-    libraries = [name for p in PLATFORMS for name in p.library_loggers]
-    for name in (*libraries, "httpx", "aiosqlite"):
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
-    # httpx logs every request URL at INFO, and a Telegram Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings, verbose=verbose)
 
 

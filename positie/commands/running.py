@@ -23,8 +23,9 @@ def run_command(config: ConfigOption = DEFAULT_CONFIG,
     """Run the bot: migrate the database, serve Slack (and Telegram), until stopped."""
     from positie.wiring import run_until_stopped
 
-    setup_logging(verbose)
+    setup_logging(verbose)  # text until the config is read, then as it says
     settings = settings_from(config)
+    setup_logging(verbose, settings)
     run(lambda: run_until_stopped(settings))
 
 

@@ -41,8 +41,12 @@ def test_example_config_is_valid() -> None:
     (GOOD + "[[slack.channels]]\nid = \"C1\"\ndefault_layer = \"ministerie\"\n",
      "slack.channels[0].default_layer: unknown layer 'ministerie'; use one of ['rijk']"),
     (GOOD + "[slack]\nenabled = true\n",
-     "slack.bot_token: missing while slack is enabled; set it in the file or in the "
-     "environment variable POSITIE_SLACK_BOT_TOKEN"),
+     "slack.bot_token: missing while slack is enabled; set it in the file, in the "
+     "environment variable POSITIE_SLACK_BOT_TOKEN, or in a file named by "
+     "POSITIE_SLACK_BOT_TOKEN_FILE"),
+    (GOOD + "[slack]\nenabled = true\nmode = \"socket\"\nbot_token = \"xoxb-1\"\n",
+     "slack.app_token: missing while slack is enabled; set it in the file, in the "
+     "environment variable POSITIE_SLACK_APP_TOKEN"),
     (GOOD.replace('name = "C"\n', 'name = "C"\nstatements_file = "nope.toml"\n'),
      "campaign.statements_file:"),
     ("[campaign\n", "not valid TOML"),

@@ -47,6 +47,7 @@ async def test_run_serves_records_and_stops_cleanly(tmp_path: Path) -> None:
         config = config.replace('statements_file = "statements.example.toml"',
                                 f'statements_file = "{ROOT / "statements.example.toml"}"')
         config = config.replace("port = 3000", f"port = {port}")
+        config = config.replace("port = 9464", f"port = {free_port()}")  # monitoring
         config = config.replace('api_base_url = "https://slack.com/api/"',
                                 f'api_base_url = "{emulator.base_url}"')
         db = tmp_path / "positie.db"

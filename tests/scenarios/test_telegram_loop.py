@@ -212,7 +212,7 @@ async def test_private_reminder_only_where_the_bot_was_started(world: TelegramWo
 
 async def test_english_menu_and_help_show_english_commands(world: TelegramWorld) -> None:
     assert [c["command"] for c in world.emulator.commands(language_code="en")] == [
-        "layer", "mypositions", "statements", "stop", "forget", "help"]
+        "layer", "mypositions", "statements", "stop", "forget", "privacy", "help"]
     english = person(5, language_code="en")
     world.emulator.user_sends(english, BUTTONS, "/statements")  # the English name works
     world.emulator.user_starts_bot(english)
