@@ -33,6 +33,16 @@ class PrivateTarget:
     private_chat_id: str | None = None  # Telegram: the chat where they started the bot
 
 
+@dataclass(frozen=True, slots=True)
+class OutgoingPart:
+    """One message of a digest as a gateway renders it for one channel: stored in the outbox
+    as it is (JSON payload, bytes for an image), so a rerun sends exactly what is missing."""
+
+    kind: str  # "text" or "chart"
+    payload: dict[str, object]
+    data: bytes | None = None
+
+
 class ChannelUnavailable(Exception):
     """The platform says the bot cannot post here (removed, not invited, chat gone).
 
@@ -47,16 +57,31 @@ class DeliveryFailed(Exception):
 class ChatGateway(Protocol):
     platform: str
     opt_out_command: str  # what a person sends to stop reminders (shown in each reminder)
+    # Whether find_delivered can tell if an earlier attempt arrived (Slack: yes; Telegram's
+    # sendMessage leaves no trace to look for, so an attempt in flight may repeat once).
+    can_check_delivery: bool
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
+        """Post it, tagged with the outbox row's delivery key where the platform allows."""
+        ...
+
+    async def find_delivered(self, channel: ChannelTarget, key: str) -> str | None:
+        """The message (or file) an earlier attempt with this delivery key left in the
+        channel, or None. Only called when can_check_delivery."""
+        ...
+
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        """The digest as this channel's messages, in the order they are to be sent."""
+        ...
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        """Send one stored digest part; returns its message (or file) reference."""
         ...
 
     async def close_statement(self, channel: ChannelTarget, post: PostRef,
                               statement: StatementView) -> None:
-        ...
-
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
         ...
 
     async def send_private(self, target: PrivateTarget, text: str,

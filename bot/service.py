@@ -29,6 +29,7 @@ from bot.positions.record import Vote
 from bot.positions.tally import tally_line
 from bot.positions.writer import PositionWriter
 from bot.publishing.digest_delivery import DigestReport, post_digest
+from bot.publishing.lease import ProcessLease
 from bot.publishing.posts import PollPost, find_poll, statement_posted_at
 from bot.publishing.statements import (
     DeliveryReport,
@@ -62,6 +63,7 @@ class CampaignService:
         self.gateways: dict[str, ChatGateway] = {}
         self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
                                      option_keys=self._option_keys, now=clock.now)
+        self.lease = ProcessLease(db=db)  # this process as owner of outbox rows it sends
 
     # -- texts and labels -------------------------------------------------------------
     def texts(self, language: str | None = None) -> Texts:
@@ -101,8 +103,9 @@ class CampaignService:
 
     async def open(self, key: str) -> DeliveryReport:
         view = replace(await self.statement_view(key), state=StatementState.OPEN)
-        return await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
-                                    key=key, view=view, now=self.clock.now())
+        return await open_statement(self.db, self.gateways, lease=self.lease,
+                                    campaign_id=self.campaign_id, key=key, view=view,
+                                    now=self.clock.now())
 
     async def close(self, key: str) -> int:
         view = replace(await self.statement_view(key), state=StatementState.CLOSED)
@@ -111,8 +114,10 @@ class CampaignService:
 
     # -- positions and layers -----------------------------------------------------------
     async def aclose(self) -> None:
-        """Stop background work (the position writer); the database stays open."""
+        """Stop background work (the position writer, the outbox heartbeat); the database
+        stays open."""
         await self.writer.close()
+        await self.lease.release()
 
     async def record(self, vote: Vote) -> PositionResult:
         return await self.writer.record(vote)
@@ -197,7 +202,8 @@ class CampaignService:
     async def publish_digest(self, *, period: str, chart_png: bytes | None = None,
                              document: Document | None = None) -> DigestReport:
         document = document or await self.digest()
-        return await post_digest(self.db, self.gateways, campaign_id=self.campaign_id,
+        return await post_digest(self.db, self.gateways, lease=self.lease,
+                                 campaign_id=self.campaign_id,
                                  period=period, document=document, chart_png=chart_png,
                                  now=self.clock.now())
 

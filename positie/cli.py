@@ -207,6 +207,7 @@ def forget_command(
 @app.command("post")
 def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Open a statement now and post it to the campaign's statement channels."""
+    from positie.delivery_report import post_summary
     from positie.wiring import build_runtime
 
     _logging(False)
@@ -218,8 +219,11 @@ def post_command(statement_id: str, config: ConfigOption = DEFAULT_CONFIG) -> No
             report = await runtime.service.open(statement_id)
         finally:
             await runtime.close()
-        typer.echo(f"{statement_id}: posted to {report.posted} channel(s), "
-                   f"{report.pending} kept for retry, {report.unavailable} unavailable")
+        typer.echo(post_summary(statement_id, report))
+        if report.unsettled:
+            typer.echo(f"{report.unsettled} channel(s) do not have it yet; the log above says "
+                       f"why. Run `positie post {statement_id}` again to resume them.", err=True)
+            raise typer.Exit(1)
 
     run(work)
 
@@ -260,6 +264,7 @@ def digest_command(
     Exit code 1 when a channel did not get it; the message says how to retry just those.
     """
     from bot.insight.render_text import render_text
+    from positie.delivery_report import digest_summary
     from positie.wiring import build_runtime
 
     settings = settings_from(config)
@@ -285,10 +290,9 @@ def digest_command(
             report = await runtime.service.publish_draft(
                 draft, period=name,
                 chart_png=chart or await runtime.service.chart_or_none(draft, language))
-            typer.echo(f"digest {name} posted to {report.posted} channel(s); "
-                       f"{report.already_posted} had it already; {report.failed} failed")
-            if report.failed:
-                typer.echo(f"the log above says why; to post to those channels only: "
+            typer.echo(digest_summary(name, report))
+            if report.unsettled:
+                typer.echo(f"the log above says why; to send only the missing parts: "
                            f"positie digest --period {name}", err=True)
                 raise typer.Exit(1)
         finally:

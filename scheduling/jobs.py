@@ -60,8 +60,9 @@ async def open_next_statement(service: CampaignService, *, now: datetime,
     report = await service.open(key)
     log.info("opened statement %s: %d posted, %d kept for retry, %d channel(s) unavailable",
              key, report.posted, report.pending, report.unavailable)
-    if report.pending:
-        raise RunIncomplete(f"statement {key}: {report.pending} channel(s) kept for retry")
+    if report.pending or report.elsewhere:
+        raise RunIncomplete(f"statement {key}: {report.pending + report.elsewhere} channel(s) "
+                            "not posted yet")
     return (f"opened {key}: {report.posted} posted, {report.pending} pending, "
             f"{report.unavailable} unavailable")
 

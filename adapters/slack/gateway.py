@@ -15,6 +15,7 @@ from bot.ports import (
     ChannelTarget,
     ChannelUnavailable,
     DeliveryFailed,
+    OutgoingPart,
     PostRef,
     PrivateTarget,
 )
@@ -24,11 +25,27 @@ log = logging.getLogger(__name__)
 
 # Errors after which posting here cannot work until an admin acts.
 GONE = {"channel_not_found", "is_archived", "channel_is_archived"}
+# Every message positie posts carries its outbox delivery key in Slack's message metadata,
+# so a rerun can find an attempt that arrived before its process died
+# (conversations.history; needs the channels:history / groups:history scopes).
+METADATA_EVENT = "positie_delivery"
+# How far back a rerun looks for an earlier attempt: pages of conversations.history.
+HISTORY_PAGES, HISTORY_PAGE = 5, 200
+
+
+def chart_filename(key: str) -> str:
+    """The chart's file name carries the delivery key: files carry no message metadata."""
+    return f"positie-samenvatting-{key[:12]}.png"
+
+
+def delivery_metadata(key: str) -> dict[str, object]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
 
 
 class SlackGateway:
     platform = SlackSettings.name
     opt_out_command = "/positie stop"
+    can_check_delivery = True
 
     def __init__(self, *, client: AsyncWebClient, service: CampaignService,
                  live_tally: bool = True) -> None:
@@ -43,11 +60,39 @@ class SlackGateway:
             tally = await self._service.tally_text(statement.key, texts)
         return statement_blocks(statement, self._service.option_choices(texts), texts, tally)
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
         blocks = await self.statement_blocks(statement)
         response = await self._call(channel, "chat_postMessage", channel=channel.external_id,
-                                    text=statement.text, blocks=blocks, unfurl_links=False)
+                                    text=statement.text, blocks=blocks, unfurl_links=False,
+                                    metadata=delivery_metadata(key))
         return PostRef(message_ref=str(response["ts"]))
+
+    async def find_delivered(self, channel: ChannelTarget, key: str) -> str | None:
+        """The ts of the message (or id of the chart file) that carries this delivery key."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page = await self._client.conversations_history(
+                    channel=channel.external_id, include_all_metadata=True,
+                    limit=HISTORY_PAGE, cursor=cursor)
+            except SlackApiError as exc:
+                error = str(exc.response.get("error", "unknown_error"))
+                if error == "missing_scope":
+                    log.warning("Slack channel %s: cannot check whether an interrupted post "
+                                "arrived (add the channels:history and groups:history "
+                                "scopes); sending it again, it may show twice",
+                                channel.external_id)
+                    return None
+                raise DeliveryFailed(f"conversations.history: {error}") from exc
+            for message in page.get("messages") or []:
+                found = _carries(message, key)
+                if found is not None:
+                    return found
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        return None
 
     async def close_statement(self, channel: ChannelTarget, post: PostRef,
                               statement: StatementView) -> None:
@@ -58,15 +103,27 @@ class SlackGateway:
         await self._client.chat_update(channel=channel_id, ts=ts, text=statement.text,
                                        blocks=blocks)
 
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
-        for fallback, blocks in document_messages(digest):
-            await self._call(channel, "chat_postMessage", channel=channel.external_id,
-                             text=fallback, blocks=blocks, unfurl_links=False)
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        parts = [OutgoingPart(kind="text", payload={"text": fallback, "blocks": blocks})
+                 for fallback, blocks in document_messages(digest)]
         if chart_png is not None:
-            await self._call(channel, "files_upload_v2", channel=channel.external_id,
-                             content=chart_png, filename="positie-samenvatting.png",
-                             title=digest.title)
+            parts.append(OutgoingPart(kind="chart", payload={"title": digest.title},
+                                      data=chart_png))
+        return parts
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        if part.kind == "chart":
+            response = await self._call(channel, "files_upload_v2",
+                                        channel=channel.external_id, content=part.data,
+                                        filename=chart_filename(key),
+                                        title=str(part.payload.get("title") or ""))
+            files = response.get("files") or [response.get("file") or {}]
+            return str(files[0].get("id", "")) if isinstance(files, list) and files else ""
+        response = await self._call(channel, "chat_postMessage", channel=channel.external_id,
+                                    text=part.payload["text"], blocks=part.payload["blocks"],
+                                    unfurl_links=False, metadata=delivery_metadata(key))
+        return str(response["ts"])
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:
@@ -100,3 +157,17 @@ class SlackGateway:
                 raise ChannelUnavailable(error) from exc
             raise DeliveryFailed(error) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+
+def _carries(message: dict[str, object], key: str) -> str | None:
+    metadata = message.get("metadata")
+    if isinstance(metadata, dict) and metadata.get("event_type") == METADATA_EVENT:
+        payload = metadata.get("event_payload")
+        if isinstance(payload, dict) and payload.get("key") == key:
+            return str(message.get("ts"))
+    files = message.get("files")
+    if isinstance(files, list):
+        for file in files:
+            if isinstance(file, dict) and file.get("name") == chart_filename(key):
+                return str(file.get("id"))
+    return None

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
@@ -35,6 +35,7 @@ from bot.ports import (
     ChannelTarget,
     ChannelUnavailable,
     DeliveryFailed,
+    OutgoingPart,
     PostRef,
     PrivateTarget,
 )
@@ -65,6 +66,9 @@ def unavailable_reason(exc: TelegramError) -> str | None:
 class TelegramGateway:
     platform = TelegramSettings.name
     opt_out_command = "/stop"
+    # sendMessage takes no idempotency key and a bot cannot read a chat's history: a message
+    # in flight when the process died is sent again (it may show twice), at most that one.
+    can_check_delivery = False
 
     def __init__(self, *, bot: Bot, service: CampaignService, live_tally: bool = True) -> None:
         self._bot = bot
@@ -81,7 +85,8 @@ class TelegramGateway:
             tally = await self._service.tally_text(statement.key, texts)
         return statement_message(statement, self._service.option_choices(texts), texts, tally)
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
         chat_id = int(channel.external_id)
         if channel.answer_mode == "poll":
             return await self._post_poll(chat_id, statement)
@@ -121,15 +126,32 @@ class TelegramGateway:
                          reply_markup=message.keyboard, link_preview_options=NO_PREVIEW)
 
     # -- digests and private messages -------------------------------------------------------
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
-        chat_id = int(channel.external_id)
-        for message in document_messages(digest):
-            await self._send(chat_id, message)
+    async def find_delivered(self, channel: ChannelTarget, key: str) -> str | None:
+        return None  # nothing to look in (can_check_delivery is False)
+
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        parts = [OutgoingPart(kind="text", payload={
+            "html": m.html, "keyboard": None if m.keyboard is None else m.keyboard.to_dict()})
+            for m in document_messages(digest)]
         if chart_png is not None:
-            await self._call(self._bot.send_photo, chat_id=chat_id, photo=chart_png,
-                             caption=escape(shorten(digest.title, MAX_CAPTION - 64)),
-                             parse_mode=ParseMode.HTML)
+            caption = escape(shorten(digest.title, MAX_CAPTION - 64))
+            parts.append(OutgoingPart(kind="chart", payload={"caption": caption},
+                                      data=chart_png))
+        return parts
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        chat_id = int(channel.external_id)
+        if part.kind == "chart":
+            sent = await self._call(self._bot.send_photo, chat_id=chat_id, photo=part.data,
+                                    caption=str(part.payload["caption"]),
+                                    parse_mode=ParseMode.HTML)
+            return str(sent.message_id)
+        keyboard = part.payload.get("keyboard")
+        markup = (InlineKeyboardMarkup.de_json(keyboard, None)
+                  if isinstance(keyboard, dict) else None)
+        sent = await self._send(chat_id, OutgoingMessage(str(part.payload["html"]), markup))
+        return str(sent.message_id)
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

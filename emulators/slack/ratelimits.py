@@ -19,6 +19,7 @@ METHOD_TIERS: Mapping[str, int | str] = MappingProxyType(
         "chat.update": 3,
         "users.info": 4,
         "conversations.info": 3,
+        "conversations.history": 3,
         "conversations.open": 3,
         "files.getUploadURLExternal": 4,
         "files.completeUploadExternal": 4,

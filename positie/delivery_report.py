@@ -1,0 +1,31 @@
+"""What `positie post` and `positie digest` print: everything a rerun did, stated plainly."""
+
+from __future__ import annotations
+
+from bot.publishing.digest_delivery import DigestReport
+from bot.publishing.statements import DeliveryReport
+
+
+def _resumed(resumed: int, found: int, resent: int) -> str:
+    if not (resumed or found or resent):
+        return ""
+    return (f"; resumed {resumed} left in flight by a process that stopped: {found} found "
+            f"already delivered (not sent again), {resent} sent again without a way to check "
+            f"(may show twice)")
+
+
+def post_summary(key: str, report: DeliveryReport) -> str:
+    text = (f"{key}: posted to {report.posted} channel(s), {report.pending} kept for retry, "
+            f"{report.unavailable} unavailable; {report.already} had it already")
+    if report.elsewhere:
+        text += f"; {report.elsewhere} being sent by another running process"
+    return text + _resumed(report.resumed, report.found, report.resent)
+
+
+def digest_summary(period: str, report: DigestReport) -> str:
+    text = (f"digest {period} posted to {report.posted} channel(s); "
+            f"{report.already_posted} had it already; {report.failed} failed "
+            f"({report.parts_sent} part(s) sent)")
+    if report.elsewhere:
+        text += f"; {report.elsewhere} channel(s) being sent by another running process"
+    return text + _resumed(report.resumed, report.found, report.resent)
