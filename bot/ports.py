@@ -60,6 +60,9 @@ class ChatGateway(Protocol):
     # Whether find_delivered can tell if an earlier attempt arrived (Slack: yes; Telegram's
     # sendMessage leaves no trace to look for, so an attempt in flight may repeat once).
     can_check_delivery: bool
+    # Calls this platform gets at once during a fan-out. Rows wait for a slot unclaimed, so
+    # a crash leaves at most this many uncertain where the platform cannot check.
+    in_flight_limit: int
 
     async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
                              key: str) -> PostRef:

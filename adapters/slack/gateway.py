@@ -46,6 +46,7 @@ class SlackGateway:
     platform = SlackSettings.name
     opt_out_command = "/positie stop"
     can_check_delivery = True
+    in_flight_limit = 64  # slack_sdk paces nothing: Slack's per-channel limit is the bound
 
     def __init__(self, *, client: AsyncWebClient, service: CampaignService,
                  live_tally: bool = True) -> None:

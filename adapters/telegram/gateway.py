@@ -69,6 +69,9 @@ class TelegramGateway:
     # sendMessage takes no idempotency key and a bot cannot read a chat's history: a message
     # in flight when the process died is sent again (it may show twice), at most that one.
     can_check_delivery = False
+    # The rate limiter lets ~30 messages a second through; more at once would only wait
+    # inside it, claimed, and could all repeat after a crash.
+    in_flight_limit = 8
 
     def __init__(self, *, bot: Bot, service: CampaignService, live_tally: bool = True) -> None:
         self._bot = bot

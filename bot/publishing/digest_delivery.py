@@ -35,7 +35,8 @@ from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
-# Channels served at once; each channel's parts go one after the other.
+# Channels served at once per platform (within the gateway's in-flight limit); each
+# channel's parts go one after the other.
 CHANNEL_CONCURRENCY = 16
 # DigestRun.status: "claimed" (no parts yet) → "parts" (rendered, delivering) → "posted";
 # "failed" when the channel became unavailable.
@@ -73,10 +74,11 @@ async def post_digest(db: Database, gateways: Mapping[str, ChatGateway], *,
                 campaign_id=campaign_id, period=period, channel_id=channel.id,
                 status="claimed", attempts=0, claimed_at=now).on_conflict_do_nothing())
     live = await lease.live_owners()
-    semaphore = asyncio.Semaphore(CHANNEL_CONCURRENCY)
+    semaphores = {name: asyncio.Semaphore(min(CHANNEL_CONCURRENCY, gateway.in_flight_limit))
+                  for name, gateway in gateways.items()}
 
     async def one(channel: Channel) -> list[str]:
-        async with semaphore:
+        async with semaphores[channel.platform]:
             target = ChannelTarget(id=channel.id, external_id=channel.external_id,
                                    answer_mode=channel.answer_mode)
             return await _deliver_channel(db, gateways[channel.platform], target,

@@ -36,10 +36,6 @@ from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
-# How many channels per platform are posted to at once; gateways pace themselves to the
-# platform's limits.
-FANOUT_CONCURRENCY = 64
-
 
 class StatementNotFound(LookupError):
     pass
@@ -115,7 +111,8 @@ async def deliver_pending(db: Database, gateways: Mapping[str, ChatGateway], *,
             todo.append(row)
     # One limit per platform: a platform that paces itself (Telegram's 30 messages a second)
     # must not hold the others' posts behind its queue, nor they its.
-    semaphores = {row.platform: asyncio.Semaphore(FANOUT_CONCURRENCY) for row in todo}
+    semaphores = {row.platform: asyncio.Semaphore(gateways[row.platform].in_flight_limit)
+                  for row in todo}
 
     async def deliver(row: Any) -> list[str]:
         async with semaphores[row.platform]:

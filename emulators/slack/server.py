@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -58,6 +59,9 @@ class SlackEmulator:
         )
         self.rate_limiter = RateLimiter(policy=rate_limit_policy, enabled=rate_limits)
         self.calls: list[RecordedCall] = []
+        # Called with each call once it has taken effect, before it is answered (crash
+        # tests kill the client here: the effect is there, the client never learns of it).
+        self.on_call: Callable[[RecordedCall], None] | None = None
         self._faults = FaultPlan()
         self._api = WebApi(state=self.state, upload_url=lambda fid: f"{self.url}upload/v1/{fid}")
         self._host = host
@@ -274,18 +278,19 @@ class SlackEmulator:
         status: int,
         error: str | None,
     ) -> None:
-        self.calls.append(
-            RecordedCall(
-                method=method,
-                http_method=request.method,
-                path=request.path,
-                headers=dict(request.headers),
-                body=body,
-                at=at,
-                status=status,
-                error=error,
-            )
+        call = RecordedCall(
+            method=method,
+            http_method=request.method,
+            path=request.path,
+            headers=dict(request.headers),
+            body=body,
+            at=at,
+            status=status,
+            error=error,
         )
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
 
 
 def _error(error: str) -> tuple[int, JsonDict, dict[str, str]]:

@@ -84,6 +84,9 @@ class TelegramEmulator(UserSide):
         )
         self.rate_limiter = RateLimiter(policy=rate_limits or RateLimitPolicy(), clock=clock)
         self.calls: list[RecordedCall] = []
+        # Called with each call once it has taken effect, before it is answered (crash
+        # tests kill the client here: the effect is there, the client never learns of it).
+        self.on_call: Callable[[RecordedCall], None] | None = None
         self._clock = clock
         self._faults: dict[str, deque[_Fault]] = {}
         # Bot API method names are case-insensitive; calls are recorded under the canonical one.
@@ -274,9 +277,10 @@ class TelegramEmulator(UserSide):
         at: float,
         status: int,
     ) -> None:
-        self.calls.append(
-            RecordedCall(method=method, body=params, files=files, at=at, status=status)
-        )
+        call = RecordedCall(method=method, body=params, files=files, at=at, status=status)
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
 
     async def _download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.state.token:

@@ -37,6 +37,7 @@ class DiesOnSecondDigest:
         self.inner = inner
         self.platform = inner.platform
         self.can_check_delivery = inner.can_check_delivery
+        self.in_flight_limit = inner.in_flight_limit
         self.channels: list[str] = []
 
     def digest_parts(self, channel: ChannelTarget, digest: Document,

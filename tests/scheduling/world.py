@@ -39,6 +39,7 @@ class RecordingGateway:
     unreachable: set[str] = field(default_factory=set)
 
     can_check_delivery: bool = False
+    in_flight_limit: int = 8
 
     async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
                              key: str) -> PostRef:
