@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from adapters.registry import PLATFORMS
@@ -76,7 +78,10 @@ async def run_until_stopped(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         for adapter in runtime.adapters.values():
-            await adapter.start()  # each says where it listens or how it polls
+            # each says where it listens or how it polls; a platform that is down at
+            # start-up is retried inside start(), and SIGTERM still stops us meanwhile
+            if not await unless_stopped(adapter.start(), stop):
+                return
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
         if not runtime.service.gateways:
@@ -90,6 +95,22 @@ async def run_until_stopped(settings: Settings) -> None:
         log.info("stopping")
     finally:
         await runtime.close()
+
+
+async def unless_stopped(work: Awaitable[object], stop: asyncio.Event) -> bool:
+    """Run `work` unless `stop` is set first (then cancel it); True when it finished."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        log.info("stopping during start-up")
+        return False
+    task.result()  # a start-up error is raised here
+    return True
 
 
 def freeze_startup_heap() -> None:

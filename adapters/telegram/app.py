@@ -47,6 +47,7 @@ from adapters.telegram.outbound import (
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
+from adapters.telegram.startup import with_backoff
 from bot.domain import Identity, StatementState
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
@@ -246,7 +247,8 @@ class TelegramAdapter:
     async def start(self) -> None:
         app = self.application
         try:
-            await app.initialize()  # getMe: a wrong token fails here, before anything runs
+            # getMe: a wrong token fails here, before anything runs; a 5xx/timeout is waited out
+            await with_backoff(app.initialize, what="Telegram start-up (getMe)")
         except InvalidToken as exc:
             raise ConfigError("telegram.bot_token: Telegram does not know this token; copy it "
                               "again from @BotFather (or POSITIE_TELEGRAM_BOT_TOKEN)") from exc
