@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text_section
 from adapters.slack.client import build_client
-from adapters.slack.endpoint import SlackEndpoint
+from adapters.slack.endpoint import PAYLOAD, SlackEndpoint
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbound import (
     command_word,
@@ -23,6 +23,8 @@ from adapters.slack.inbound import (
     message_of,
     vote_of,
 )
+from adapters.slack.payloads import BlockActions, SlashCommand
+from adapters.slack.scope import SlackScope
 from adapters.slack.settings import SlackSettings
 from bot.cadence.pause import admins_only, pause_reply
 from bot.cadence.reminders import reminders_reply
@@ -45,6 +47,7 @@ class SlackAdapter:
                                    retries=settings.retries, session=self._session)
         self.gateway = SlackGateway(client=self.client, service=service,
                                     live_tally=settings.live_tally)
+        self.scope = SlackScope(settings=settings, client=self.client)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
         # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.
@@ -59,7 +62,11 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
 
     # -- listeners ------------------------------------------------------------------
-    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                       context: dict[str, Any]) -> None:
+        if not await self._in_scope(context):
+            await ack()  # Slack requires the 200; the click changes nothing
+            return
         await ack()
         vote = vote_of(body, action)
         if vote is None:
@@ -71,16 +78,23 @@ class SlackAdapter:
         if result.counted and message and self.settings.live_tally:
             self._tally.touch((*message, vote.statement_key))
 
-    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                        context: dict[str, Any]) -> None:
         await ack()
+        if not await self._in_scope(context):
+            return
         texts = self.service.texts()
         layer = await self.service.choose_layer(identity_of(body), str(action.get("value")))
         reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
         self._background(self._respond(body.get("response_url"), text=reply,
                                        replace_original=True))
 
-    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+    async def _on_command(self, ack: Any, command: dict[str, Any],
+                          context: dict[str, Any]) -> None:
         texts = self.service.texts()
+        if not await self._in_scope(context):
+            await ack(text=texts.gettext("positie does not run a campaign in this workspace."))
+            return
         word = command_word(command.get("text", ""))
         if word in ("laag", "layer"):
             question = replies.layer_question(texts)
@@ -101,6 +115,19 @@ class SlackAdapter:
                 "/positie laag (your layer of government) · /positie mijn (your own "
                 "positions) · /positie stop or start (private reminders) · /positie vergeet "
                 "(erase what positie holds about you) · /positie help")))
+
+    async def _in_scope(self, context: dict[str, Any]) -> bool:
+        """From the campaign's workspace, and (a click) in one of its channels or a DM."""
+        payload = context.get(PAYLOAD)
+        if isinstance(payload, SlashCommand):
+            return await self.scope.allows(payload.team_id, payload.channel_id or "D")
+        if isinstance(payload, BlockActions):
+            allowed = await self.scope.allows(payload.team_id, payload.channel_id)
+            if not allowed:
+                log.info("ignored a Slack click from outside the campaign (workspace or "
+                         "channel not in the config)")
+            return allowed
+        return False  # the endpoint always types the payload; anything else is not ours
 
     async def _forget(self, command: dict[str, Any], word: str) -> str:
         """Two steps: the question says what goes; "/positie vergeet ja" erases it."""
@@ -176,12 +203,14 @@ class SlackAdapter:
 
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, SlackEndpoint(
-            self.app, signing_secret=self.settings.signing_secret).handle)
+            self.app, signing_secret=self.settings.signing_secret,
+            action_prefixes=(f"{VOTE_ACTION}.", f"{LAYER_ACTION}.")).handle)
         web_app.router.add_get("/healthz", healthz)
         return web_app
 
     async def start(self, *, host: str | None = None, port: int | None = None) -> int:
         """Serve on host:port (0 picks a free port); returns the port."""
+        await self.scope.discover()  # the workspace, unless slack.team_id names it
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host or self.settings.host,

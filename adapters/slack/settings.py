@@ -33,6 +33,8 @@ class SlackSettings(PlatformSettings):
 
     bot_token: str = ""
     signing_secret: str = ""
+    # The workspace whose clicks count (T...); empty: the bot token's own, via auth.test.
+    team_id: str = Field(default="", pattern=r"^(T[A-Z0-9]+)?$")
     api_base_url: str = "https://slack.com/api/"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
