@@ -30,7 +30,7 @@ from bot.positions.tally import tally_line
 from bot.positions.writer import PositionWriter
 from bot.publishing.digest_delivery import DigestReport, post_digest
 from bot.publishing.lease import ProcessLease
-from bot.publishing.posts import PollPost, find_poll, statement_posted_at
+from bot.publishing.posts import PollPost, digest_message_at, find_poll, statement_posted_at
 from bot.publishing.statements import (
     DeliveryReport,
     StatementNotFound,
@@ -227,6 +227,10 @@ class CampaignService:
         return await statement_posted_at(self.db, self.campaign_id, platform=platform,
                                          channel_external_id=channel_id,
                                          message_ref=message_ref)
+
+    async def is_digest_message(self, platform: str, channel_id: str, message_ref: str) -> bool:
+        return await digest_message_at(self.db, self.campaign_id, platform=platform,
+                                       channel_external_id=channel_id, message_ref=message_ref)
 
     async def remember_private_chat(self, who: Identity, chat_id: str) -> None:
         await remember_private_chat(self.db, who, chat_id, now=self.clock.now())

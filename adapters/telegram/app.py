@@ -15,7 +15,7 @@ from collections.abc import Coroutine, Hashable
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import Chat, Update, User
+from telegram import CallbackQuery, Chat, Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -65,6 +65,9 @@ Context = ContextTypes.DEFAULT_TYPE
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
 # Updates handled at once: concurrent votes share the position writer's group commit.
 CONCURRENT_UPDATES = 64
+# Statement posts remembered per process (a press looks its message up once).
+MAX_KNOWN_POSTS = 100_000
+DIGEST = "\x00digest"  # in that map: a digest message (its buttons may name any statement)
 
 
 class TelegramAdapter:
@@ -89,6 +92,7 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         self._option_keys = tuple(o.key for o in service.scale)
         self._polls: dict[str, PollPost] = {}  # poll id → statement: never changes
+        self._posts: dict[tuple[int, int], str] = {}  # (chat, message) → statement: the same
         self._tally = Coalescer(interval=settings.tally_interval_seconds,
                                 action=self._refresh_tally)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -102,7 +106,7 @@ class TelegramAdapter:
             return
         vote = vote_of_button(query, bot_id=context.bot.id, update_id=update.update_id,
                               option_keys=self._option_keys, received_at=received)
-        if vote is None:
+        if vote is None or not await self._is_post_of(query, vote.statement_key):
             await self._answer(query.answer())
             return
         result = await self.service.record(vote)
@@ -118,6 +122,30 @@ class TelegramAdapter:
             self._background(self._ask_layer(vote.who, message.chat.id, vote.statement_key))
         if self.settings.live_tally:
             self._tally.touch((message.chat.id, message.message_id, vote.statement_key))
+
+    async def _is_post_of(self, query: CallbackQuery, statement_key: str) -> bool:
+        """A press counts only on the statement's own post in a campaign chat (or a digest
+        positie posted there), or on the reminder the bot sent this person privately."""
+        message = query.message
+        if message is None:
+            return False
+        if message.chat.type == ChatType.PRIVATE:
+            return message.chat.id == query.from_user.id
+        where = (message.chat.id, message.message_id)
+        if self._posts.get(where) not in (statement_key, DIGEST):
+            chat, ref = str(message.chat.id), str(message.message_id)
+            found = await self.service.statement_posted_at(TelegramSettings.name, chat, ref)
+            if found != statement_key and await self.service.is_digest_message(
+                    TelegramSettings.name, chat, ref):
+                found = DIGEST  # its buttons are the bot's own, for the statement it invites
+            if found not in (statement_key, DIGEST):
+                log.info("ignored a button press on a message that is not the post of that "
+                         "statement in a campaign chat")
+                return False
+            if len(self._posts) >= MAX_KNOWN_POSTS:
+                self._posts.clear()
+            self._posts[where] = found
+        return True
 
     async def _on_poll_answer(self, update: Update, context: Context) -> None:
         received = self._stamp()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -178,10 +178,11 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                          endpoint, target[0] if target else "-", seconds)
                 await asyncio.sleep(seconds + 0.1)
             except NetworkError as exc:
-                # A 5xx (500, 502, 503, 504 arrive as NetworkError) or a refused connection:
-                # retried with back-off. A timeout is not: the call may have arrived, and the
-                # outbox decides what to do with an uncertain message.
-                if isinstance(exc, TimedOut) or attempt == retries:
+                # A 5xx (500, 502, 503, 504 arrive as a plain NetworkError) or a refused
+                # connection: retried with back-off. Its subclasses are not: BadRequest is
+                # final, and after a timeout the call may have arrived (the outbox decides
+                # what to do with an uncertain message).
+                if type(exc) is not NetworkError or attempt == retries:
                     raise
                 seconds = SERVER_ERROR_BACKOFF_S * 2 ** attempt
                 log.info("Telegram answered %s (%s to chat %s): retrying in %.1f s",

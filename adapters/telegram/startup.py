@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ async def with_backoff(start: Callable[[], Awaitable[None]], *, what: str,
             if failed:
                 log.info("%s: Telegram answered after %d failed attempt(s)", what, failed)
             return failed
-        except InvalidToken:
+        except (InvalidToken, BadRequest):
             raise
         except NetworkError as exc:  # 5xx, timeouts, refused connections
             failed += 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.store.db import Database
-from bot.store.models import Channel, Post, Statement
+from bot.store.models import Channel, DigestPart, DigestRun, Post, Statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +41,18 @@ async def statement_posted_at(db: Database, campaign_id: str, *, platform: str,
             .where(Channel.campaign_id == campaign_id, Channel.platform == platform,
                    Channel.external_id == channel_external_id,
                    Post.message_ref == message_ref))
+
+
+async def digest_message_at(db: Database, campaign_id: str, *, platform: str,
+                            channel_external_id: str, message_ref: str) -> bool:
+    """Whether this message is a part of a digest positie posted in a campaign channel
+    (digests carry answer buttons for the statement they invite answers to)."""
+    async with db.sessions() as session:
+        found = await session.scalar(
+            select(DigestPart.id)
+            .join(DigestRun, DigestRun.id == DigestPart.run_id)
+            .join(Channel, Channel.id == DigestRun.channel_id)
+            .where(Channel.campaign_id == campaign_id, Channel.platform == platform,
+                   Channel.external_id == channel_external_id,
+                   DigestPart.message_ref == message_ref).limit(1))
+    return found is not None

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from bot.ports import ChannelTarget
 from tests.telegram_world import (
     ADMIN,
     BUTTONS,
@@ -208,3 +209,20 @@ async def test_private_reminder_only_where_the_bot_was_started(world: TelegramWo
                                        "v:visie-gebied:oneens")
     await world.settle()
     assert ("oneens", "gemeente") in await world.stored()
+
+
+async def test_a_press_counts_only_on_a_post_in_a_campaign_chat(world: TelegramWorld) -> None:
+    outside = -1009999999999  # a group the bot is in, but not one of the campaign's
+    world.emulator.add_chat(outside, type="supergroup", title="Elders")
+    await world.service.open(S)
+    view = await world.service.statement_view(S)
+    await world.adapter.gateway.post_statement(
+        ChannelTarget(id=0, external_id=str(outside), answer_mode="buttons"), view, key="x")
+    world.emulator.user_presses_button(person(1), outside,
+                                       world.statement_message(outside, S).message_id,
+                                       f"v:{S}:eens")
+    await world.settle()
+    assert await world.event_count() == 0  # the same buttons, outside the campaign
+    await world.press(person(1), S, "eens")
+    await world.settle()
+    assert await world.event_count() == 1
