@@ -26,6 +26,7 @@ from telegram.ext import (
     ContextTypes,
     PollAnswerHandler,
 )
+from telegram.request import HTTPXRequest
 
 from adapters.telegram import replies as tg
 from adapters.telegram.commands import TelegramCommands
@@ -48,6 +49,7 @@ from adapters.telegram.outbound import (
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.startup import with_backoff
+from adapters.telegram.tolerant_bot import TolerantBot
 from bot.domain import Identity, StatementState
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
@@ -75,9 +77,13 @@ class TelegramAdapter:
                  rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
         self.service = service
         self.settings = settings
+        bot = TolerantBot(  # skips an update it cannot parse instead of freezing on it
+            token=settings.bot_token, base_url=settings.base_url,
+            request=HTTPXRequest(connection_pool_size=256),
+            get_updates_request=HTTPXRequest(connection_pool_size=1),
+            rate_limiter=rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
         self.application = (
-            Application.builder().token(settings.bot_token).base_url(settings.base_url)
-            .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=settings.retries))
+            Application.builder().bot(bot)
             .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
