@@ -85,6 +85,7 @@ class TelegramAdapter:
         self.application = (
             Application.builder().bot(bot)
             .concurrent_updates(CONCURRENT_UPDATES).job_queue(None).build())
+        bot.confirm_after(self.application.update_queue.join)  # confirmed after the effect
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
         self.commands = TelegramCommands(service=service, gateway=self.gateway,

@@ -6,13 +6,18 @@ batch, the Updater fetches the same batch again, for ever, and logs every update
 names, ids and answers — at CRITICAL each time. Here each update is parsed on its own; one
 that fails is logged once, with its id and the error's type only, and handed on as an empty
 update (its id alone): no handler matches it, and the next offset confirms it to Telegram.
+
+The next offset is what confirms a batch to Telegram, so it is asked for only once every
+update fetched before has been handled (`await_handled`: the application's update queue
+joined): a vote is confirmed after its position is committed, and a crash in between makes
+Telegram deliver it again (recorded once: the update id is the delivery id).
 """
 
 from __future__ import annotations
 
 import datetime as dtm
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 from telegram import Update
@@ -44,6 +49,18 @@ def parse_updates(result: Sequence[object], bot: Any) -> tuple[Update, ...]:
 
 
 class TolerantBot(ExtBot[Any]):
+    __slots__ = ("_await_handled",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with self._unfrozen():
+            self._await_handled: Callable[[], Awaitable[None]] | None = None
+
+    def confirm_after(self, await_handled: Callable[[], Awaitable[None]]) -> None:
+        """Ask for the next offset only once this has returned (the update queue joined)."""
+        with self._unfrozen():
+            self._await_handled = await_handled
+
     async def get_updates(
         self,
         offset: int | None = None,
@@ -57,6 +74,8 @@ class TolerantBot(ExtBot[Any]):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
         api_kwargs: JSONDict | None = None,
     ) -> tuple[Update, ...]:
+        if offset is not None and self._await_handled is not None:
+            await self._await_handled()  # only then may this offset confirm them
         # As Bot.get_updates (python-telegram-bot 22): the long-poll timeout is added to
         # the read timeout.
         if not isinstance(read_timeout, DefaultValue):

@@ -244,3 +244,29 @@ async def test_an_unparseable_update_ahead_of_a_press_is_skipped_once(
     assert len(skipped) == 1 and str(bad["update_id"]) in skipped[0].getMessage()
     assert "Geheimnaam" not in caplog.text and "4242" not in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_press_is_confirmed_to_telegram_only_after_it_is_stored(
+        world: TelegramWorld, db_url: str) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("reads the database file synchronously at the moment of confirmation")
+    import sqlite3
+
+    path = db_url.removeprefix("sqlite+aiosqlite:///")
+    await world.service.open(S)
+    queue = world.emulator.state.updates
+    stored_when_confirmed: list[int] = []
+    confirm = queue.confirm
+    press = {"update_id": 0}
+
+    def observed(offset: int) -> None:  # the emulator's side of getUpdates' offset
+        if press["update_id"] and offset > press["update_id"] and not stored_when_confirmed:
+            with sqlite3.connect(path) as connection:
+                stored_when_confirmed.append(connection.execute(
+                    "SELECT count(*) FROM position_events").fetchone()[0])
+        confirm(offset)
+
+    queue.confirm = observed  # type: ignore[method-assign]
+    press.update(await world.press(person(1), S, "eens"))
+    await world.settle()
+    assert stored_when_confirmed == [1]
