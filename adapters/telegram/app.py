@@ -50,6 +50,7 @@ from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.startup import with_backoff
 from adapters.telegram.tolerant_bot import TolerantBot
+from adapters.telegram.webhook import TelegramWebhook
 from bot.domain import Identity, StatementState
 from bot.ports import ChannelUnavailable
 from bot.positions import replies
@@ -104,6 +105,7 @@ class TelegramAdapter:
                                 action=self._refresh_tally)
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_stamp = 0.0
+        self._webhook: TelegramWebhook | None = None
 
     # -- votes ----------------------------------------------------------------------------
     async def _on_vote(self, update: Update, context: Context) -> None:
@@ -294,10 +296,11 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram application was built without an updater")
         s = self.settings
         if s.delivery == "webhook":
-            await updater.start_webhook(
-                listen=s.webhook_host, port=s.webhook_port, url_path=self.webhook_path,
-                webhook_url=s.webhook_url, secret_token=s.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES)
+            self._webhook = TelegramWebhook(application=app, path=self.webhook_path,
+                                            secret=s.webhook_secret)
+            await self._webhook.start(host=s.webhook_host, port=s.webhook_port)
+            await app.bot.set_webhook(url=s.webhook_url, secret_token=s.webhook_secret or None,
+                                      allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
                      self.webhook_path)
         else:
@@ -322,6 +325,9 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         app = self.application
+        if self._webhook is not None:  # first: requests in progress finish their handlers
+            await self._webhook.stop()
+            self._webhook = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
