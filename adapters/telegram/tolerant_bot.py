@@ -25,6 +25,8 @@ from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import ExtBot
 
+from adapters.telegram.payloads import UpdateShape
+
 log = logging.getLogger(__name__)
 
 
@@ -33,6 +35,7 @@ def parse_updates(result: Sequence[object], bot: Any) -> tuple[Update, ...]:
     updates = []
     for item in result:
         try:
+            UpdateShape.model_validate(item)  # ids where ids belong, before the library
             update = Update.de_json(cast(JSONDict, item), bot)
         except Exception as exc:  # any shape the library cannot take
             update_id = item.get("update_id") if isinstance(item, dict) else None
