@@ -72,6 +72,9 @@ def _logging(verbose: bool) -> None:
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
     # httpx logs every request URL at INFO, and a Telegram Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from positie.log_privacy import install
+
+    install()  # the libraries' lines keep their wording, not their values
 
 
 @app.command("run")
