@@ -7,11 +7,14 @@ from bot.publishing.statements import DeliveryReport
 
 
 def _resumed(resumed: int, found: int, resent: int) -> str:
-    if not (resumed or found or resent):
-        return ""
-    return (f"; resumed {resumed} left in flight by a process that stopped: {found} found "
-            f"already delivered (not sent again), {resent} sent again without a way to check "
-            f"(may show twice)")
+    text = ""
+    if resumed:
+        text += f"; took over {resumed} left in flight by a process that stopped"
+    if found or resent:
+        text += (f"; of the attempts that may have arrived: {found} found already delivered "
+                 f"(not sent again), {resent} sent again without a way to check (may show "
+                 f"twice)")
+    return text
 
 
 def post_summary(key: str, report: DeliveryReport) -> str:

@@ -8,11 +8,13 @@ long polling or webhook) behave as on the real service, and faults can be inject
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
@@ -89,6 +91,7 @@ class TelegramEmulator(UserSide):
         self.on_call: Callable[[RecordedCall], None] | None = None
         self._clock = clock
         self._faults: dict[str, deque[_Fault]] = {}
+        self._random_faults: tuple[float, random.Random] | None = None
         # Bot API method names are case-insensitive; calls are recorded under the canonical one.
         self._methods = {name.lower(): name for name in _HANDLERS}
         self._pusher = WebhookPusher(
@@ -257,7 +260,19 @@ class TelegramEmulator(UserSide):
         self.rate_limiter.record(target)
         return result
 
+    def fail_randomly(self, rate: float, *, seed: int = 0) -> None:
+        """Answer a share `rate` of Bot API calls (getUpdates excepted), before they take
+        effect, with 429 (retry_after 1), 500, 502, 503 or 504, from a seeded generator."""
+        self._random_faults = (rate, random.Random(seed))
+
     def _raise_injected_fault(self, method: str) -> None:
+        if self._random_faults is not None and method != "getUpdates":
+            rate, rng = self._random_faults
+            if rng.random() < rate:
+                status = rng.choice((429, 500, 502, 503, 504))
+                if status == 429:
+                    raise too_many_requests(1)
+                raise ApiError(status=status, description=HTTPStatus(status).phrase)
         pending = self._faults.get(method)
         if not pending:
             return

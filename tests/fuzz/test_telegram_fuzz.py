@@ -36,8 +36,8 @@ from tests.telegram_world import (
 )
 
 SCALE = float(os.environ.get("POSITIE_FUZZ_SCALE", "1"))
-BATCH = 25
-EXAMPLES = int(200 * SCALE)  # x BATCH = 5,000 updates per delivery mode
+BATCH = 100
+EXAMPLES = int(50 * SCALE)  # x BATCH = 5,000 updates per delivery mode
 S = "visie-rijk"
 
 
@@ -127,7 +127,7 @@ async def test_fuzzed_updates_by_polling(polling: TelegramWorld,
             queue.push(kind, update.get(kind))
         await world.settle()  # raises if the bot stops taking updates (a freeze)
         no_traceback(caplog)
-        if n % 40 == 0:
+        if n % 10 == 0:
             sizes.append(rss())
     print(f"\nTelegram polling fuzz: {len(batches) * BATCH} updates in "
           f"{time.monotonic() - started:.1f} s, resident memory (MiB) "
@@ -157,7 +157,7 @@ async def test_fuzzed_updates_by_webhook(webhook: TelegramWorld,
             await asyncio.gather(*(send(900_000 + n * BATCH + i, c)
                                    for i, c in enumerate(batch)))
             no_traceback(caplog)
-            if n % 40 == 0:
+            if n % 10 == 0:
                 sizes.append(rss())
     await world.settle()
     print(f"\nTelegram webhook fuzz: {sum(statuses.values())} updates in "
