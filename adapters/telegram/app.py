@@ -52,7 +52,7 @@ from adapters.telegram.startup import with_backoff
 from adapters.telegram.tolerant_bot import TolerantBot
 from adapters.telegram.webhook import TelegramWebhook
 from bot.domain import Identity, StatementState
-from bot.ports import ChannelUnavailable
+from bot.ports import ChannelUnavailable, DeliveryFailed
 from bot.positions import replies
 from bot.positions.batching import Coalescer
 from bot.publishing.posts import PollPost
@@ -259,8 +259,13 @@ class TelegramAdapter:
             log.info("could not answer a button press: %s", exc.message)
 
     async def _on_error(self, update: object, context: Context) -> None:
-        log.error("Telegram update %s failed", getattr(update, "update_id", "?"),
-                  exc_info=context.error)
+        error, update_id = context.error, getattr(update, "update_id", "?")
+        if isinstance(error, TelegramError | DeliveryFailed | ChannelUnavailable):
+            # Telegram refused a reply (chat gone, query too old): no bug of ours
+            log.warning("Telegram update %s: Telegram refused a reply (%s: %s)", update_id,
+                        type(error).__name__, error)
+            return
+        log.error("Telegram update %s failed", update_id, exc_info=error)
 
     def _background(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.create_task(self._guard(work))
@@ -271,6 +276,9 @@ class TelegramAdapter:
     async def _guard(work: Coroutine[Any, Any, object]) -> None:
         try:
             await work
+        except (TelegramError, DeliveryFailed, ChannelUnavailable) as exc:  # refused: no bug
+            log.warning("Telegram background message refused (%s: %s)", type(exc).__name__,
+                        exc)
         except Exception:
             log.exception("Telegram background message failed")
 
