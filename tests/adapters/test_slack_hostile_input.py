@@ -126,3 +126,12 @@ def test_nothing_of_a_refused_body_is_logged(caplog: pytest.LogCaptureFixture) -
     with pytest.raises(MalformedPayload) as refused:
         parse_payload({"type": "block_actions", "user": {"id": "secret-value"}, "actions": []})
     assert "secret-value" not in str(refused.value)
+
+
+async def test_a_command_from_another_workspace_changes_nothing(world: SlackWorld) -> None:
+    body = urlencode({"command": "/positie", "text": "stop", "user_id": "U1",
+                      "team_id": "T0OTHER", "channel_id": "C0MIXED001"}).encode()
+    async with aiohttp.ClientSession() as session, session.post(
+            world.users.bot_url, data=body, headers=signed_headers(body)) as response:
+        assert response.status == 200
+        assert "geen campagne" in await response.text()
