@@ -164,10 +164,13 @@ class SlackAdapter:
         """
         if not response_url:
             return
-        async with self._session.post(response_url,
-                                      json={"response_type": "ephemeral", **message}) as reply:
-            if reply.status != 200:
-                log.warning("Slack refused a reply (HTTP %s)", reply.status)
+        try:
+            async with self._session.post(response_url, json={"response_type": "ephemeral",
+                                                              **message}) as reply:
+                if reply.status != 200:
+                    log.warning("Slack refused a reply (HTTP %s)", reply.status)
+        except (aiohttp.ClientError, TimeoutError) as exc:  # unreachable: no bug of ours
+            log.warning("a reply to Slack could not be delivered (%s)", type(exc).__name__)
 
     async def _refresh_tally(self, key: Hashable) -> None:
         channel, ts, statement_key = key  # type: ignore[misc]

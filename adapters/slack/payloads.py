@@ -16,10 +16,35 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,39}$")]
 SlackTs = Annotated[str, StringConstraints(pattern=r"^\d{1,12}(\.\d{1,9})?$")]
 ShortText = Annotated[str, StringConstraints(max_length=2000)]
+# Where the answer to a click or command goes: Slack's hooks URL (printable ASCII only).
+ResponseUrl = Annotated[str, StringConstraints(pattern=r"^https?://[!-~]{1,2000}$")]
 
 
 class _Slack(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class _BoltReads(_Slack):
+    """Fields bolt itself inspects on every request (slack_bolt/request/internals.py): of a
+    type it can handle, or absent."""
+
+    enterprise: str | dict[str, Any] | None = None
+    enterprise_id: str | None = None
+    authorizations: list[dict[str, Any]] | None = None
+    is_enterprise_install: bool | str | None = None
+    is_ext_shared_channel: bool | str | None = None
+    event: dict[str, Any] | None = None
+    view: dict[str, Any] | None = None
+    message: dict[str, Any] | None = None
+    previous_message: dict[str, Any] | None = None
+    item: dict[str, Any] | None = None
+    function_data: dict[str, Any] | None = None
+    assistant_thread: dict[str, Any] | None = None
+    context_team_id: str | None = None
+    context_enterprise_id: str | None = None
+    bot_access_token: str | None = None
+    function_execution_id: str | None = None
+    thread_ts: str | None = None
 
 
 class UserRef(_Slack):
@@ -48,7 +73,7 @@ class Action(_Slack):
     value: ShortText = ""
 
 
-class BlockActions(_Slack):
+class BlockActions(_BoltReads):
     type: Literal["block_actions"]
     user: UserRef
     team: TeamRef | None = None
@@ -56,7 +81,10 @@ class BlockActions(_Slack):
     actions: Annotated[list[Action], Field(min_length=1, max_length=1)]
     channel: ChannelRef | None = None
     container: Container | None = None
-    response_url: ShortText | None = None
+    response_url: ResponseUrl | None = None
+    user_id: str | None = None  # top-level ids bolt also looks for
+    channel_id_field: str | None = Field(default=None, alias="channel_id")
+    team_id_field: str | None = Field(default=None, alias="team_id")
 
     @property
     def team_id(self) -> str | None:
@@ -69,13 +97,13 @@ class BlockActions(_Slack):
         return self.container.channel_id if self.container else None
 
 
-class SlashCommand(_Slack):
+class SlashCommand(_BoltReads):
     command: Annotated[str, StringConstraints(pattern=r"^/[a-z0-9_-]{1,32}$")]
     text: ShortText = ""
     user_id: SlackId
     team_id: SlackId
     channel_id: SlackId | None = None
-    response_url: ShortText | None = None
+    response_url: ResponseUrl | None = None
 
 
 class SslCheck(_Slack):
