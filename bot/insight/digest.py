@@ -32,9 +32,12 @@ def build_digest(release: Release, ctx: DigestContext,
     insights = rank_insights(visible, ctx.campaign, ctx.scale)
     people = sum(release.participants_by_layer.values())
     positions = sum(release.positions_by_layer.values())
-    intro = t.gettext(
-        "{people} participants took {positions} positions on {statements} statements.",
-        people=people, positions=positions, statements=len(visible))
+    intro = t.ngettext(
+        "{who} took {positions} on {statements}.", "{who} took {positions} on {statements}.",
+        people,
+        who=t.ngettext("{n} participant", "{n} participants", people),
+        positions=t.ngettext("{n} position", "{n} positions", positions),
+        statements=t.ngettext("{n} statement", "{n} statements", len(visible)))
     title = t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
                       date=format_date(ctx.local_date(), format="long", locale=t.language))
     footer = _footer(ctx)

@@ -175,3 +175,29 @@ def test_the_digest_date_is_the_campaigns_local_date() -> None:
                               statements_asked=0)
     document = build_digest(empty, ctx)
     assert "5 december 2026" in document.title + document.intro
+
+
+def test_the_digest_intro_counts_in_the_singular_too() -> None:
+    """"1 deelnemers namen 1 posities in op 1 stellingen" no more."""
+    from datetime import UTC, datetime
+
+    from bot.insight.aggregation import CampaignAggregate, Cell, StatementAggregate
+    from bot.insight.digest import build_digest
+    from bot.insight.digest_context import DigestContext
+    from bot.insight.release import single_release
+    from bot.texts import texts_for
+    from tests.factories import settings
+
+    campaign = settings("sqlite+aiosqlite://").campaign
+    one = StatementAggregate(key="s", text="S", theme_key="t", theme_title="T", state="open",
+                             cells={"rijk": Cell("rijk", {"eens": 1})})
+    release = single_release(CampaignAggregate(statements=(one,),
+                                               participants_by_layer={"rijk": 1},
+                                               positions_by_layer={"rijk": 1},
+                                               statements_asked=1),
+                             scale=campaign.scale_options(), k=3)
+    for language, expected in (("nl", "1 deelnemer nam 1 positie in op 1 stelling."),
+                               ("en", "1 participant took 1 position on 1 statement.")):
+        ctx = DigestContext(campaign=campaign, scale=campaign.scale_options(),
+                            texts=texts_for(language), now=datetime(2026, 12, 1, tzinfo=UTC))
+        assert build_digest(release, ctx).intro == expected
