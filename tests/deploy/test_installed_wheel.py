@@ -1,12 +1,12 @@
 """What a deployment installs: the wheel, in a fresh virtualenv (not editable), with exactly
 the pinned versions, run from outside the source tree, as the Dockerfile and the systemd unit
-do. (`positie doctor` does not exist yet: `db upgrade`, `schedule` and `digest --dry-run`
-against a fresh config stand in for it.) No image can be built here; this is what the image
-runs."""
+do: `--version`, `demo`, `doctor`, `db upgrade`, `schedule` and `digest --dry-run` against a
+fresh config. No image can be built here; this is what the image runs."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -113,6 +113,18 @@ def test_a_fresh_config_migrates_schedules_and_digests(venv: Path, tmp_path: Pat
     digest = run(positie, "digest", "--dry-run", cwd=tmp_path, env=env).stdout
     assert digest.startswith("Samenvatting")
     assert "xoxb-from-a-file" not in digest
+
+    # doctor from the wheel: Slack switched off here (no Slack to reach from this machine),
+    # so every check passes but "no platform", which makes it exit 1 with the fix.
+    offline = tmp_path / "offline.toml"
+    offline.write_text(re.sub(r"(\[slack\][^\[]*?)enabled = true", r"\1enabled = false",
+                              config, count=1), encoding="utf-8")
+    doctor = subprocess.run([str(positie), "doctor", "-c", str(offline)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+    for line in ("ok   config:", "ok   statements:", "ok   database:",
+                 "ok   schedule digest: next:", "FAIL platforms: no platform is enabled"):
+        assert line in doctor.stdout, doctor.stdout
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
