@@ -61,3 +61,31 @@ async def test_closing_a_draft_is_refused_and_leaves_it_a_draft(slack: SlackWorl
         await slack.service.close(S)
     assert (await slack.service.statement_view(S)).state is StatementState.DRAFT
     assert slack.emulator.calls_to("chat.update") == []
+
+
+async def test_a_retired_statement_is_not_opened_by_the_schedule_nor_by_hand(
+        slack: SlackWorld, db_url: str) -> None:
+    from bot.publishing.catalogue_import import import_catalogue
+    from bot.settings.catalogue import load_catalogue
+    from scheduling import open_next_statement
+    from tests.conftest import EXAMPLE_STATEMENTS
+    from tests.factories import T0, apply_settings, settings
+    from tests.scheduling.world import SCHEDULE
+    from tests.slack_world import slack_section
+
+    first = load_catalogue(EXAMPLE_STATEMENTS).statement_keys()[0]
+    catalogue = load_catalogue(EXAMPLE_STATEMENTS).model_copy(update={"themes": tuple(
+        theme.model_copy(update={"statements": tuple(
+            s for s in theme.statements if s.key != first)})
+        for theme in load_catalogue(EXAMPLE_STATEMENTS).themes)})
+    report = await import_catalogue(slack.service.db, slack.service.campaign_id, catalogue,
+                                    now=T0)
+    assert report.retired == 1
+    await apply_settings(slack.service, settings(db_url, slack=slack_section(),
+                                                 schedule=SCHEDULE))
+    outcome = await open_next_statement(slack.service, now=T0, slot=T0)
+    assert first not in outcome and first not in await slack.service.open_statement_keys()
+    with pytest.raises(TransitionRefused, match="retired"):
+        await slack.service.open(first)
+    assert all(f"positie.vote:{first}" not in str(m.blocks)
+               for m in slack.emulator.messages("C0MIXED001"))

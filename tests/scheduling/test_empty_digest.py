@@ -56,3 +56,24 @@ async def test_empty_digests_true_posts_anyway(service: CampaignService, db_url:
                                                gateway: RecordingGateway) -> None:
     service.settings = scheduled_settings(db_url, empty_digests=True)
     assert "2 posted" in await digest(service, FRIDAY)
+
+
+async def test_through_slack_an_empty_scheduled_digest_posts_nothing(
+        service: CampaignService, db_url: str) -> None:
+    from tests.factories import apply_settings, settings
+    from tests.scheduling.world import SCHEDULE
+    from tests.slack_world import slack_section, slack_world
+
+    config = await apply_settings(service, settings(
+        db_url, slack=slack_section(), schedule={**SCHEDULE, "empty_digests": False}))
+    async with slack_world(service, config) as world:
+        assert await digest(service, FRIDAY) == "skipped: nothing new"
+        assert world.emulator.calls_to("chat.postMessage") == []
+        at(service, FRIDAY + timedelta(hours=1))
+        await service.open("visie-rijk")
+        await world.click("U1", "visie-rijk", "eens")
+        await world.settle()
+        assert "2 posted" in await digest(service, FRIDAY + timedelta(days=7))
+        headers = [m for m in world.emulator.messages("C0MIXED001")
+                   if m.blocks and m.blocks[0]["type"] == "header"]
+        assert len(headers) == 1
