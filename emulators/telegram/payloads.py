@@ -14,6 +14,7 @@ from typing import Any
 from telegram import (
     CallbackQuery,
     Chat,
+    ChatMember,
     ChatMemberBanned,
     ChatMemberLeft,
     ChatMemberMember,
@@ -186,13 +187,8 @@ def bot_removed_dict(
 ) -> JsonDict:
     """my_chat_member: the bot went from member to banned, as Telegram reports a kick."""
     bot = bot_user(state)
-    return ChatMemberUpdated(
-        chat=chat(chat_state),
-        from_user=person(by) if by else bot,
-        date=_timestamp(state.now()),
-        old_chat_member=ChatMemberMember(user=bot),
-        new_chat_member=ChatMemberBanned(user=bot, until_date=_timestamp(0)),
-    ).to_dict()
+    return _bot_membership(state, chat_state, by, ChatMemberMember(user=bot),
+                           ChatMemberBanned(user=bot, until_date=_timestamp(0)))
 
 
 def bot_added_dict(
@@ -200,10 +196,16 @@ def bot_added_dict(
 ) -> JsonDict:
     """my_chat_member: the bot went from left (or banned) to member, as when it is added."""
     bot = bot_user(state)
+    return _bot_membership(state, chat_state, by, ChatMemberLeft(user=bot),
+                           ChatMemberMember(user=bot))
+
+
+def _bot_membership(state: EmulatorState, chat_state: ChatState, by: EmulatedUser | None,
+                    old: ChatMember, new: ChatMember) -> JsonDict:
     return ChatMemberUpdated(
         chat=chat(chat_state),
-        from_user=person(by) if by else bot,
+        from_user=person(by) if by else bot_user(state),
         date=_timestamp(state.now()),
-        old_chat_member=ChatMemberLeft(user=bot),
-        new_chat_member=ChatMemberMember(user=bot),
+        old_chat_member=old,
+        new_chat_member=new,
     ).to_dict()

@@ -18,7 +18,7 @@ from emulators.telegram.payloads import (
     poll,
     poll_answer_dict,
 )
-from emulators.telegram.state import EmulatedUser, EmulatorState, StoredMessage
+from emulators.telegram.state import ChatState, EmulatedUser, EmulatorState, StoredMessage
 from emulators.telegram.text_entities import command_entities
 
 JsonDict = dict[str, Any]
@@ -112,26 +112,25 @@ def user_blocks_bot(state: EmulatorState, user: EmulatedUser) -> JsonDict:
 
 def kick_bot_from(state: EmulatorState, chat_id: int, by: EmulatedUser | None = None) -> JsonDict:
     """An admin removes the bot: later sends get 403, and the bot hears of it (my_chat_member)."""
-    chat = state.chats.get(chat_id)
-    if chat is None:
-        raise LookupError(f"chat {chat_id} does not exist")
-    chat.bot_was_kicked = True
-    chat.bot_is_member = False
-    if by is not None:
-        state.remember_user(by)
+    chat = _group(state, chat_id, by)
+    chat.bot_was_kicked, chat.bot_is_member = True, False
     return state.updates.push("my_chat_member", bot_removed_dict(state, chat, by))
 
 
 def add_bot_to(state: EmulatorState, chat_id: int, by: EmulatedUser | None = None) -> JsonDict:
     """A member adds the bot to a group: it may post there, and hears of it (my_chat_member)."""
+    chat = _group(state, chat_id, by)
+    chat.bot_was_kicked, chat.bot_is_member = False, True
+    return state.updates.push("my_chat_member", bot_added_dict(state, chat, by))
+
+
+def _group(state: EmulatorState, chat_id: int, by: EmulatedUser | None) -> ChatState:
     chat = state.chats.get(chat_id)
     if chat is None:
         raise LookupError(f"chat {chat_id} does not exist")
-    chat.bot_was_kicked = False
-    chat.bot_is_member = True
     if by is not None:
         state.remember_user(by)
-    return state.updates.push("my_chat_member", bot_added_dict(state, chat, by))
+    return chat
 
 
 def _bot_sees(state: EmulatorState, text: str, entities: list[JsonDict]) -> bool:
