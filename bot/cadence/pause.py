@@ -34,7 +34,3 @@ def pause_reply(paused: bool, changed: bool, texts: Texts) -> str:
     return (texts.gettext("The campaign is resumed: the schedule runs again from its next "
                           "moment.") if changed else
             texts.gettext("The campaign was not paused."))
-
-
-def admins_only(texts: Texts) -> str:
-    return texts.gettext("Only the campaign's admins (krachtteam) can pause or resume it.")

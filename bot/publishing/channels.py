@@ -69,11 +69,6 @@ async def find_channel(db: Database, campaign_id: str, platform: str,
             Channel.external_id == external_id))
 
 
-async def due_for_retry(db: Database, campaign_id: str, now: datetime) -> list[ChannelState]:
-    return [c for c in await channel_states(db, campaign_id)
-            if c.state == "unreachable" and (c.retry_at is None or c.retry_at <= now)]
-
-
 async def channel_states(db: Database, campaign_id: str) -> list[ChannelState]:
     last_post = (select(Post.channel_id, func.max(Post.posted_at).label("at"))
                  .group_by(Post.channel_id).subquery())

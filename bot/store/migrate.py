@@ -44,15 +44,8 @@ async def upgrade_if_behind(database: Database) -> bool:
     Reading the current revision is one small query; a command that has nothing to migrate
     (every `positie post`, `digest`, `export` after the first) then skips Alembic's run.
     """
-    config = alembic_config(database.url)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-
-    def current(connection: Connection) -> set[str]:
-        return set(MigrationContext.configure(connection).get_current_heads())
-
-    async with database.engine.connect() as connection:
-        if await connection.run_sync(current) == heads:
-            return False
+    if await current_revisions(database) == head_revisions():
+        return False
     await upgrade(database)
     return True
 
@@ -61,21 +54,14 @@ async def pending_revisions(database: Database) -> list[str]:
     """Migrations not yet applied to this database (all of them for an empty one), without
     applying any: what `positie doctor` reports and `positie db upgrade` would do."""
     script = ScriptDirectory.from_config(alembic_config(database.url))
-
-    def current(connection: Connection) -> tuple[str, ...]:
-        return tuple(MigrationContext.configure(connection).get_current_heads())
-
-    async with database.engine.connect() as connection:
-        applied = await connection.run_sync(current)
-    lower = applied[0] if len(applied) == 1 else "base"
+    applied = await current_revisions(database)
+    lower = next(iter(applied)) if len(applied) == 1 else "base"
     return [r.revision for r in script.iterate_revisions("heads", lower)
             if r.revision not in applied]
 
 
 def head_revisions() -> set[str]:
     """The revisions the migration scripts end in (what `upgrade` brings a database to)."""
-    from alembic.script import ScriptDirectory
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return set(ScriptDirectory.from_config(config).get_heads())
@@ -83,7 +69,6 @@ def head_revisions() -> set[str]:
 
 async def current_revisions(database: Database) -> set[str]:
     """The revisions the database is at (empty before the first migration)."""
-    from alembic.runtime.migration import MigrationContext
 
     def read(connection: Connection) -> set[str]:
         return set(MigrationContext.configure(connection).get_current_heads())
