@@ -309,7 +309,9 @@ class CampaignService:
         workshop) to show the same figures."""
         from bot.insight.chart import render_chart  # matplotlib takes a second to import: only here
 
-        release = release or await self.release()
+        if release is None:
+            release = await self.release()
+            shift = await self.baseline_shift(release)
         # Drawing is CPU-bound for a good part of a second: keep it off the event loop.
         return await asyncio.to_thread(render_chart, release, campaign=self.settings.campaign,
                                        scale=self.scale, texts=self.texts(language),

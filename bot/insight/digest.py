@@ -58,8 +58,17 @@ def build_digest(release: Release, ctx: DigestContext, momentum: Momentum | None
                                            "file {name}.", name=TABLE_FILE))),
         attachments=(Attachment(filename=TABLE_FILE, title=table.title,
                                 text=render_text(table) + "\n"),),
-        chart_alt=chart_alt_text(insights, ctx),
+        chart_alt=chart_alt_text(insights, ctx) + _shift_alt(shift, ctx),
     )
+
+
+def _shift_alt(shift: BaselineShift | None, ctx: DigestContext) -> str:
+    """The chart's workshop marks, for screen readers (the figures are in the text)."""
+    if shift is None or not any(layer.agree_shift is not None for s in shift.statements
+                                for layer in s.layers):
+        return ""
+    return " " + ctx.texts.gettext("Black marks: where each layer's agreement stood at the "
+                                   "workshop.")
 
 
 def _footer(ctx: DigestContext) -> str:
