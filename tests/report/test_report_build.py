@@ -1,0 +1,112 @@
+"""The report from a campaign through the real release step: what it shows, what it hides
+and why, nothing per person, the conclusions rendered and escaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.service import CampaignService
+from bot.settings.config import Settings
+from report.build import report_html
+from tests.report.campaign import S, SECRET_USER, small_campaign
+
+
+def _with_conclusions(service: CampaignService, tmp_path: Path, text: str) -> Settings:
+    (tmp_path / "visie.md").write_text(text, encoding="utf-8")
+    base = service.settings
+    return base.model_copy(update={
+        "report": base.report.model_copy(update={"conclusions": {"visie": "visie.md"}}),
+        "base_dir": tmp_path})
+
+
+async def test_report_shows_released_cells_and_hides_the_rest_with_reason(
+        service: CampaignService) -> None:
+    await small_campaign(service)
+    html = report_html(await service.report_data("nl"), service.settings)
+
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="nl">' in html
+    table = html[html.index(f'id="statement-{S}"'):]
+    table = table[:table.index("</table>")]
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', table))
+    # Gemeente in full: 6 respondents, 2 agree of 6.
+    assert rows["Gemeente"].startswith('<td class="num">6</td>')
+    assert "33" in rows["Gemeente"]
+    # Provincie: four who all disagree: the count, no figures.
+    assert re.findall(r">([^<]*)</td>", rows["Provincie"]) == ["4", *["–"] * 8]
+    # Waterschap: one person: no number at all.
+    assert re.findall(r">([^<]*)</td>", rows["Waterschap"]) == ["–"] * 9
+    assert "Onder de privacydrempel: Waterschap" in html
+    assert "Niet uitgesplitst, ter bescherming van een kleine groep: Provincie" in html
+    assert SECRET_USER not in html and "G0" not in html
+
+
+async def test_report_matches_what_the_export_publishes(service: CampaignService) -> None:
+    """Both come from the same release: the report's figures are the export's."""
+    await small_campaign(service)
+    html = report_html(await service.report_data("en"), service.settings)
+    export = await service.export_csv()
+    gemeente = next(line for line in export.splitlines() if line.startswith(f"{S},") and
+                    ",gemeente," in line)
+    assert gemeente.split(",")[6] == "6"
+    assert '<html lang="en">' in html
+    assert "Municipality" in html and "Methods and privacy" in html
+
+
+async def test_the_same_ranked_insights_as_the_digest(service: CampaignService) -> None:
+    await small_campaign(service)
+    digest = await service.digest("nl")
+    html = report_html(await service.report_data("nl"), service.settings)
+    for section in digest.sections:
+        if section.title in ("Waar de lagen het eens zijn", "Waar de lagen uiteenlopen"):
+            assert f">{section.title}</h3>" in html
+            for block in section.blocks:
+                for item in getattr(block, "items", ()):
+                    assert item.replace("“", "“") in html.replace("&#34;", '"')
+
+
+async def test_conclusions_rendered_in_place_and_raw_html_escaped(
+        service: CampaignService, tmp_path: Path) -> None:
+    await small_campaign(service)
+    config = _with_conclusions(service, tmp_path, (
+        "# Wat we zien\n\nDe gemeenten zijn **verdeeld**.\n\n"
+        "<script>alert('x')</script>\n\n[klik](javascript:alert(1))\n"))
+    html = report_html(await service.report_data("nl"), config)
+
+    section = html[html.index('id="theme-visie-conclusions"'):]
+    section = section[:section.index("</section>")]
+    assert "<h5>Wat we zien</h5>" in section  # `#` under the theme (h3) and its h4
+    assert "<strong>verdeeld</strong>" in section
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(" in section
+    assert "javascript:" not in section.replace("[klik](javascript:", "")
+    assert 'href="javascript' not in html
+
+
+async def test_bad_conclusions_paths_are_config_errors(tmp_path: Path) -> None:
+    import pytest
+
+    from bot.settings.errors import ConfigError
+    from positie.settings import load
+
+    (tmp_path / "binary.md").write_bytes(b"\xff\xfe\x00")
+    config = tmp_path / "positie.toml"
+    config.write_text("""
+[campaign]
+id = "c"
+name = "C"
+[[campaign.layers]]
+key = "rijk"
+label_nl = "Rijk"
+label_en = "National government"
+[report]
+conclusions = { visie = "missing.md", water = "binary.md" }
+""", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load(config)
+    message = str(caught.value)
+    assert f"report.conclusions.visie: {tmp_path / 'missing.md'} does not exist" in message
+    assert "report.conclusions.water:" in message and "not UTF-8" in message
+
+
