@@ -272,14 +272,14 @@ class CampaignService:
                               self.settings.campaign.layer_keys)
 
     async def report_data(self, language: str | None = None) -> ReportData:
-        """What `positie report` shows: the same release and ranking as the digest, and
-        participation per week."""
+        """What `positie report` shows: the same release and ranking as the digest,
+        participation per week and the shift since the workshop."""
         release = await self.release()
         weeks = await participation_by_week(self.db, self.campaign_id,
                                             timezone=self.settings.campaign.timezone)
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
-        return assemble_report(release, ctx, weeks)
+        return assemble_report(release, ctx, weeks, await self.baseline_shift(release))
 
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:

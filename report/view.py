@@ -19,6 +19,7 @@ from bot.insight.report_data import ReportData
 from bot.labels import layer_label, option_label, percent
 from report.charts import bars_svg, lines_svg
 from report.methods import methods_sections
+from report.shift import shift_tables
 from report.tables import (
     Table,
     layers_table,
@@ -123,6 +124,11 @@ def build_page(data: ReportData, conclusions: dict[str, Markup]) -> Page:
             "chart-participation", week_labels, series)),
             alt=participation_alt(weeks, week_labels, ctx))
         participation_tbl = participation_table(weeks, week_labels, ctx)
+    extra = ()
+    if data.shift is not None:
+        intro, tables = shift_tables(data.shift, ctx)
+        extra = (TextSection(t.gettext("Shift since the workshop"), paragraphs=(intro,),
+                             tables=tables),)
     return Page(
         language=t.language,
         title=t.gettext("Report {campaign}", campaign=campaign.name),
@@ -140,6 +146,7 @@ def build_page(data: ReportData, conclusions: dict[str, Markup]) -> Page:
         themes=tuple(themes),
         methods=tuple(TextSection(title, paragraphs=paragraphs)
                       for title, paragraphs in methods_sections(data)),
+        extra_sections=extra,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.document import Section
+from bot.insight.baseline_shift import BaselineShift
 from bot.insight.digest_context import DigestContext
 from bot.insight.insight_text import insight_sections
 from bot.insight.participation import ParticipationWeek
@@ -36,6 +37,7 @@ class ReportData:
     themes: tuple[ThemeReport, ...]  # catalogue order, opened and closed statements only
     participation: tuple[ParticipationWeek, ...]
     min_cell: int  # a cell decides a ranking from this many respondents on
+    shift: BaselineShift | None = None  # since the workshop; None without a baseline
 
     @property
     def generated_at(self) -> datetime:
@@ -43,7 +45,8 @@ class ReportData:
 
 
 def assemble_report(release: Release, ctx: DigestContext,
-                    participation: tuple[ParticipationWeek, ...]) -> ReportData:
+                    participation: tuple[ParticipationWeek, ...],
+                    shift: BaselineShift | None = None) -> ReportData:
     visible = list(release.statements)
     insights = rank_insights(visible, ctx.campaign, ctx.scale)
     themes: list[ThemeReport] = []
@@ -55,4 +58,4 @@ def assemble_report(release: Release, ctx: DigestContext,
     return ReportData(ctx=ctx, release=release, insights=insights,
                       insight_sections=tuple(insight_sections(insights, ctx)),
                       themes=tuple(themes), participation=participation,
-                      min_cell=min_cell_size(ctx.campaign))
+                      min_cell=min_cell_size(ctx.campaign), shift=shift)

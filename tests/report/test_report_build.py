@@ -110,3 +110,38 @@ conclusions = { visie = "missing.md", water = "binary.md" }
     assert "report.conclusions.water:" in message and "not UTF-8" in message
 
 
+
+
+async def test_shift_since_the_workshop_hides_a_workshop_layer_under_k(
+        service: CampaignService, tmp_path: Path) -> None:
+    from datetime import date
+
+    from bot.insight.baseline_file import read_baseline
+    from bot.insight.baseline_import import import_baseline, statement_keys
+    from tests.factories import T0, person, vote
+
+    sheet = tmp_path / "workshop.csv"
+    sheet.write_text("statement;layer;option;count\n"
+                     "visie-rijk;rijk;eens;1\nvisie-rijk;rijk;oneens;2\nvisie-rijk;rijk;neutraal;2\n"
+                     "visie-rijk;waterschap;eens;1\nvisie-rijk;waterschap;oneens;1\n",
+                     encoding="utf-8")
+    baseline = read_baseline(sheet, statements=await statement_keys(service.db, "test"),
+                             layers=service.settings.campaign.layer_keys, scale=service.scale,
+                             workshop_date=date(2026, 7, 10))
+    await import_baseline(service.db, "test", baseline, now=T0)
+    await service.open(S)
+    for i, option in enumerate(["eens", "eens", "helemaal_eens", "neutraal", "neutraal",
+                                "oneens"]):
+        await service.choose_layer(person(f"R{i}"), "rijk")
+        await service.record(vote(person(f"R{i}"), S, option))
+    html = report_html(await service.report_data("en"), service.settings)
+
+    section = html[html.index(">Shift since the workshop</h2>"):]
+    section = section[:section.index("</section>")]
+    assert "July 10, 2026" in section
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', section))
+    cells = re.findall(r">([^<]*)</td>", rows["National government"])
+    assert cells == ["5", "20%", "6", "50%", "+30 points", cells[-1]]
+    water = re.findall(r">([^<]*)</td>", rows["Water authority"])
+    assert water[:2] == ["–", "below the privacy threshold"] and "2" not in water
+    assert 'href="#extra-1">Shift since the workshop' in html
