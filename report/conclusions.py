@@ -29,7 +29,7 @@ def render_markdown(text: str, *, top_level: int) -> Markup:
         if token.type in ("heading_open", "heading_close"):
             level = int(token.tag[1]) - 1 + top_level
             token.tag = f"h{min(6, level)}"
-    return Markup(md.renderer.render(tokens, md.options, {}))  # noqa: S704 - escaped by markdown-it
+    return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 def load_conclusions(settings: Settings, *, top_level: int) -> dict[str, Markup]:

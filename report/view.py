@@ -16,7 +16,7 @@ from markupsafe import Markup
 from bot.document import Bullets, Paragraph
 from bot.insight.chart_data import option_colours
 from bot.insight.report_data import ReportData
-from bot.labels import layer_label, option_label, percent
+from bot.labels import layer_label, option_label
 from report.charts import bars_svg, lines_svg
 from report.methods import methods_sections
 from report.shift import shift_tables
@@ -92,7 +92,7 @@ def build_page(data: ReportData, conclusions: dict[str, Markup]) -> Page:
         for v in theme.statements:
             rows = shown_rows(v, ctx)
             closed = t.gettext(" (closed)") if v.statement.state == "closed" else ""
-            figure = (Figure(svg=Markup(bars_svg(  # noqa: S704 - matplotlib's own SVG
+            figure = (Figure(svg=Markup(bars_svg(
                 f"chart-{v.statement.key}", rows, scale=ctx.scale, colours=colours,
                 axis_labels=axis)), alt=statement_alt(v, rows, ctx)) if rows else None)
             shown = v.answers >= campaign.privacy_threshold
@@ -120,7 +120,7 @@ def build_page(data: ReportData, conclusions: dict[str, Markup]) -> Page:
     if weeks:
         series = [(layer_label(x, campaign, t), [w.total.get(x, 0) for w in weeks])
                   for x in participation_layers(weeks, ctx)]
-        participation = Figure(svg=Markup(lines_svg(  # noqa: S704 - matplotlib's own SVG
+        participation = Figure(svg=Markup(lines_svg(
             "chart-participation", week_labels, series)),
             alt=participation_alt(weeks, week_labels, ctx))
         participation_tbl = participation_table(weeks, week_labels, ctx)

@@ -42,7 +42,8 @@ async def participation_by_week(db: Database, campaign_id: str, *,
     return weekly(((layer, utc(at)) for layer, at in rows), timezone=timezone)
 
 
-def weekly(firsts: Iterable[tuple[str, datetime]], *, timezone: str) -> tuple[ParticipationWeek, ...]:
+def weekly(firsts: Iterable[tuple[str, datetime]], *,
+           timezone: str) -> tuple[ParticipationWeek, ...]:
     """(layer, first moment) per person -> one entry per week from the first to the last,
     weeks without newcomers included, so the series has no gaps."""
     zone = ZoneInfo(timezone)

@@ -50,7 +50,7 @@ async def test_report_has_no_wcag_aa_violations_in_chromium(
                                      encoding="utf-8")
                 page = await browser.new_page(viewport={"width": 1024, "height": 900})
                 requests: list[str] = []
-                page.on("request", lambda r: requests.append(r.url))
+                page.on("request", lambda r, seen=requests: seen.append(r.url))
                 await page.goto(page_file.as_uri())
                 shot = tmp_path / f"report-{language}.png"
                 await page.screenshot(path=str(shot), full_page=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.service import CampaignService
 from bot.settings.config import Settings
 from report.build import report_html
-from tests.report.campaign import S, SECRET_USER, small_campaign
+from tests.report.campaign import SECRET_USER, S, small_campaign
 
 
 def _with_conclusions(service: CampaignService, tmp_path: Path, text: str) -> Settings:
