@@ -14,5 +14,6 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # takes a second to import, and only the PDF needs it
 
     pdf = HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)
-    assert pdf is not None  # write_pdf without a target returns the bytes
+    if not isinstance(pdf, bytes):  # write_pdf without a target returns the bytes
+        raise TypeError("WeasyPrint returned no PDF bytes")
     return pdf

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
-from bot.document import Bullets, Paragraph
+from bot.document import Block, Bullets, Paragraph
 from bot.insight.chart_data import option_colours
 from bot.insight.report_data import ReportData
 from bot.labels import layer_label, option_label
@@ -124,7 +124,7 @@ def build_page(data: ReportData, conclusions: dict[str, Markup]) -> Page:
             "chart-participation", week_labels, series)),
             alt=participation_alt(weeks, week_labels, ctx))
         participation_tbl = participation_table(weeks, week_labels, ctx)
-    extra = ()
+    extra: tuple[TextSection, ...] = ()
     if data.shift is not None:
         intro, tables = shift_tables(data.shift, ctx)
         extra = (TextSection(t.gettext("Shift since the workshop"), paragraphs=(intro,),
@@ -150,7 +150,7 @@ def build_page(data: ReportData, conclusions: dict[str, Markup]) -> Page:
     )
 
 
-def _insight_section(title: str, blocks: tuple[Paragraph | Bullets, ...]) -> TextSection:
+def _insight_section(title: str, blocks: tuple[Block, ...]) -> TextSection:
     paragraphs = tuple(b.text for b in blocks if isinstance(b, Paragraph))
     bullets = tuple(item for b in blocks if isinstance(b, Bullets) for item in b.items)
     return TextSection(title, paragraphs=paragraphs, bullets=bullets)
