@@ -15,7 +15,7 @@ from playwright.async_api import async_playwright
 
 from bot.service import CampaignService
 from report.build import report_html
-from tests.report.campaign import small_campaign
+from tests.report.campaign import small_campaign, with_workshop
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -35,6 +35,7 @@ async def test_report_has_no_wcag_aa_violations_in_chromium(
         service: CampaignService, tmp_path: Path) -> None:
     executable = _browser_or_skip()
     await small_campaign(service)
+    await with_workshop(service, tmp_path)
     (tmp_path / "visie.md").write_text("# Wat we zien\n\nDe lagen zijn **verdeeld**.\n",
                                        encoding="utf-8")
     config = service.settings.model_copy(update={
@@ -56,6 +57,10 @@ async def test_report_has_no_wcag_aa_violations_in_chromium(
                 await page.screenshot(path=str(shot), full_page=True)
                 assert shot.stat().st_size > 10_000
                 assert await page.evaluate("document.documentElement.lang") == language
+                # Every part is there to be checked: shift, participation, a chart, tables.
+                assert await page.locator("#extra-1").count() == 1
+                assert await page.locator("div.chart[role=img] svg").count() >= 2
+                assert await page.locator("table caption").count() >= 4
                 await page.add_script_tag(content=AXE_SCRIPT)
                 result = await page.evaluate(
                     "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
@@ -67,5 +72,14 @@ async def test_report_has_no_wcag_aa_violations_in_chromium(
                 # Self-contained: the page asked for nothing but itself.
                 assert requests == [page_file.as_uri()]
                 await page.close()
+            # The check can fail: a chart without its text alternative on a page without a
+            # language is caught.
+            page = await browser.new_page()
+            await page.set_content("<!DOCTYPE html><html><head><title>x</title></head><body>"
+                                   "<main><div role='img'>chart</div></main></body></html>")
+            await page.add_script_tag(content=AXE_SCRIPT)
+            result = await page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+            assert {"html-has-lang", "role-img-alt"} <= {v["id"] for v in result["violations"]}
         finally:
             await browser.close()
