@@ -28,6 +28,7 @@ WIDTH_IN, ROW_IN, LABEL_IN = 7.0, 0.32, 1.9
 # Okabe & Ito's colour-blind-safe palette, for the lines of participation per layer.
 LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
 
 
 @contextmanager
@@ -43,7 +44,18 @@ def _svg(figure: Figure, name: str) -> str:
     rcParams["svg.hashsalt"] = name  # inside svg_drawing(): restored when it ends
     rcParams["svg.id"] = name
     figure.savefig(buffer, format="svg", facecolor="white")
-    return _PROLOGUE.sub("", buffer.getvalue(), count=1)  # no XML declaration or DOCTYPE
+    svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)  # no XML declaration or DOCTYPE
+    return _own_ids(svg, name)
+
+
+def _own_ids(svg: str, name: str) -> str:
+    """Prefix every id (and each reference to it) with the chart's name: matplotlib numbers
+    its groups per figure (`text_1`, `patch_1`), which would repeat on a page of charts."""
+    for old in sorted(set(_ID.findall(svg)) - {name}, key=len, reverse=True):
+        new = f"{name}-{old}"
+        svg = (svg.replace(f'id="{old}"', f'id="{new}"').replace(f"#{old})", f"#{new})")
+               .replace(f'href="#{old}"', f'href="#{new}"'))
+    return svg
 
 
 def bars_svg(name: str, rows: Sequence[tuple[str, Cell]], *, scale: tuple[ScaleOption, ...],
