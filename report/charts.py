@@ -43,7 +43,8 @@ def _svg(figure: Figure, name: str) -> str:
     buffer = StringIO()
     rcParams["svg.hashsalt"] = name  # inside svg_drawing(): restored when it ends
     rcParams["svg.id"] = name
-    figure.savefig(buffer, format="svg", facecolor="white")
+    # No creation date: the same figures give the same page (and nothing to diff but them).
+    figure.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)  # no XML declaration or DOCTYPE
     return _own_ids(svg, name)
 

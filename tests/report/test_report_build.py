@@ -145,3 +145,22 @@ async def test_shift_since_the_workshop_hides_a_workshop_layer_under_k(
     water = re.findall(r">([^<]*)</td>", rows["Water authority"])
     assert water[:2] == ["–", "below the privacy threshold"] and "2" not in water
     assert 'href="#extra-1">Shift since the workshop' in html
+
+
+async def test_one_changed_answer_does_not_change_the_report(service: CampaignService) -> None:
+    """Through the release step over time: a second report after one person changed their
+    mind shows the same figures, so comparing the two reveals nothing."""
+    from tests.factories import person, vote
+
+    await small_campaign(service)
+    first = report_html(await service.report_data("en"), service.settings)
+    await service.record(vote(person("G0"), S, "helemaal_oneens", at=5000.0))
+    second = report_html(await service.report_data("en"), service.settings)
+
+    def table(html: str) -> str:
+        start = html.index(f'id="statement-{S}"')
+        return html[start:html.index("</table>", start)]
+
+    assert table(first) == table(second)
+    live = await service.tally(S)  # the live tally reads the same release
+    assert live.counts is not None and live.counts.get("helemaal_oneens", 0) == 0
