@@ -164,3 +164,22 @@ async def test_one_changed_answer_does_not_change_the_report(service: CampaignSe
     assert table(first) == table(second)
     live = await service.tally(S)  # the live tally reads the same release
     assert live.counts is not None and live.counts.get("helemaal_oneens", 0) == 0
+
+
+async def test_the_pdf_keeps_every_table_on_the_page(service: CampaignService) -> None:
+    """A4 has no horizontal scroll: no character of the report lies beyond the page."""
+    import pypdfium2
+
+    from report.pdf import render_pdf
+
+    await small_campaign(service)
+    pdf = pypdfium2.PdfDocument(render_pdf(report_html(await service.report_data("nl"),
+                                                       service.settings)))
+    seen = ""
+    for page in pdf:
+        width = page.get_width()
+        text = page.get_textpage()
+        seen += text.get_text_range()
+        outside = [i for i in range(text.count_chars()) if text.get_charbox(i)[2] > width]
+        assert outside == []
+    assert "Gemiddelde" in seen and "Onder de privacydrempel: Waterschap" in seen
