@@ -181,5 +181,8 @@ async def test_the_pdf_keeps_every_table_on_the_page(service: CampaignService) -
         text = page.get_textpage()
         seen += text.get_text_range()
         outside = [i for i in range(text.count_chars()) if text.get_charbox(i)[2] > width]
+        text.close()
+        page.close()
         assert outside == []
+    pdf.close()
     assert "Gemiddelde" in seen and "Onder de privacydrempel: Waterschap" in seen
