@@ -28,6 +28,8 @@ from report.build import report_html
 # Inside the package (the root's config.example.toml links here), so an installed wheel has it.
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 EXAMPLE_CONFIG = EXAMPLES / "config.example.toml"
+# The workshop of 10 July as its facilitator wrote it down: the baseline the digest compares to.
+EXAMPLE_WORKSHOP = EXAMPLES / "workshop.example.csv"
 SIGNING_SECRET = "demo-signing-secret"
 STATEMENTS_TO_OPEN = 3
 GENERAL = "C0CIRCULAIR"
@@ -73,6 +75,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             for channel in SlackSettings.of(settings).channels:
                 emulator.add_channel(channel.id, channel.id.lower())
             runtime = await build_runtime(settings, with_adapters=False)
+            workshop = await _import_workshop(runtime.service, settings)
             adapter = SlackAdapter(service=runtime.service, settings=SlackSettings.of(settings))
             runtime.add_adapter(SlackSettings.name, adapter)
             port = await adapter.start(host="127.0.0.1", port=0)
@@ -88,7 +91,8 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                     LEANINGS, people=16)
                 draft = await runtime.service.digest_draft()
                 document = draft.document
-                chart = await runtime.service.digest_chart(release=draft.release)
+                chart = await runtime.service.digest_chart(release=draft.release,
+                                                           shift=draft.shift)
                 report = await runtime.service.publish_draft(draft, period="demo",
                                                              chart_png=chart)
                 report_page = report_html(await runtime.service.report_data(), settings)
@@ -102,12 +106,28 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             _show(emulator, settings, account, stored, report.posted,
                   time.monotonic() - started)
             telegram_demo.show(tg, tg_account)
+            print(f"\nWorkshop baseline ({EXAMPLE_WORKSHOP.name}): {workshop}")
             text_path, chart_path = await asyncio.to_thread(
                 _write_outputs, out_dir, render_text(document), chart)
             html_path, pdf_path = await asyncio.to_thread(_write_report, out_dir, report_page)
             print(f"\nDigest as text:  {text_path}")
             print(f"Digest chart:    {chart_path}")
             print(f"Report:          {html_path} and {pdf_path}")
+
+
+async def _import_workshop(service: Any, settings: Settings) -> str:
+    """The example workshop file, as `positie baseline import` reads and stores it."""
+    from bot.clock import SystemClock
+    from bot.insight.baseline_file import read_baseline
+    from bot.insight.baseline_import import import_baseline, statement_keys
+
+    campaign = settings.campaign
+    baseline = read_baseline(EXAMPLE_WORKSHOP,
+                             statements=await statement_keys(service.db, campaign.id),
+                             layers=campaign.layer_keys, scale=campaign.scale_options(),
+                             workshop_date=None)
+    report = await import_baseline(service.db, campaign.id, baseline, now=SystemClock().now())
+    return report.summary()
 
 
 def _write_outputs(out_dir: Path, digest_text: str, chart: bytes) -> tuple[Path, Path]:

@@ -50,8 +50,8 @@ def statement_table(v: VisibleStatement, ctx: DigestContext) -> Table:
         label = layer_label(layer, ctx.campaign, t)
         if layer in v.cells:
             rows.append((label, _figures(v.cells[layer], ctx)))
-        elif v.withheld[layer] is Withheld.SMALL_GROUP:
-            rows.append((label, (str(v.coarse[layer]), *blanks)))
+        elif v.withheld[layer] in (Withheld.SMALL_GROUP, Withheld.UNTIL_CLOSED):
+            rows.append((label, (str(v.coarse[layer]), *blanks)))  # a count of people only
         else:
             rows.append((label, (DASH, *blanks)))
     if v.total is not None and len(v.cells) > 1:
@@ -72,6 +72,10 @@ def withheld_notes(v: VisibleStatement, ctx: DigestContext) -> list[str]:
     if v.answers < k:
         return [t.gettext("Fewer than {k} answers so far: not shown yet.", k=k)]
     notes = []
+    if Withheld.UNTIL_CLOSED in v.withheld.values():  # campaign.results = "after_close"
+        notes.append(t.ngettext("{n} answer so far; the results are shown once the statement "
+                                "closes.", "{n} answers so far; the results are shown once the "
+                                "statement closes.", v.answers))
     for reason, text in ((Withheld.BELOW_THRESHOLD,
                           t.gettext("Below the privacy threshold: {layers}")),
                          (Withheld.SMALL_GROUP,

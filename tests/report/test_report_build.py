@@ -186,3 +186,28 @@ async def test_the_pdf_keeps_every_table_on_the_page(service: CampaignService) -
         assert outside == []
     pdf.close()
     assert "Gemiddelde" in seen and "Onder de privacydrempel: Waterschap" in seen
+
+
+async def test_after_close_an_open_statement_shows_counts_only(
+        service: CampaignService) -> None:
+    """campaign.results = "after_close": the report holds an open statement's figures back as
+    the digest does (the release step decides), and shows them once it closed."""
+    from tests.factories import apply_settings, settings
+
+    db_url = service.settings.database.url
+    await apply_settings(service, settings(db_url, campaign={"results": "after_close"}))
+    await small_campaign(service)
+    html = report_html(await service.report_data("en"), service.settings)
+    block = html[html.index(f'id="statement-{S}"'):]
+    block = block[:block.index("</article>")]
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', block))
+    assert re.findall(r">([^<]*)</td>", rows["Municipality"]) == ["6", *["–"] * 8]
+    assert "11 answers so far; the results are shown once the statement closes." in block
+    assert 'role="img"' not in block  # no chart of figures that are held back
+
+    await service.close(S)
+    closed = report_html(await service.report_data("en"), service.settings)
+    block = closed[closed.index(f'id="statement-{S}"'):]
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>',
+                           block[:block.index("</table>")]))
+    assert re.findall(r">([^<]*)</td>", rows["Municipality"])[:2] == ["6", "0"]
