@@ -27,6 +27,7 @@ COPY adapters ./adapters
 COPY scheduling ./scheduling
 COPY emulators ./emulators
 COPY positie ./positie
+COPY report ./report
 RUN python -m build --wheel --outdir /dist . \
     && /opt/positie/bin/pip install --no-cache-dir -c constraints.txt /dist/positie-*.whl
 
@@ -40,6 +41,11 @@ ENV PATH=/opt/positie/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     POSITIE_CONFIG=/etc/positie/positie.toml \
     MPLCONFIGDIR=/tmp/matplotlib
+# Pango and a font for `positie report`'s PDF (WeasyPrint); Debian bookworm's versions.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0=1.50.12+ds-1 \
+       libpangoft2-1.0-0=1.50.12+ds-1 fonts-dejavu-core=2.37-6 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 positie \
     && useradd --system --uid 10001 --gid positie --home-dir /var/lib/positie \
        --shell /usr/sbin/nologin positie \

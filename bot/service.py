@@ -25,7 +25,9 @@ from bot.insight.digest_context import DigestContext
 from bot.insight.export import aggregates_csv
 from bot.insight.live_tally import statement_tally
 from bot.insight.momentum import compute_momentum, save_snapshot
+from bot.insight.participation import participation_by_week
 from bot.insight.release import Release, release_campaign
+from bot.insight.report_data import ReportData, assemble_report
 from bot.labels import layer_label, option_label
 from bot.people.erasure import Erasure, forget, positions_held
 from bot.people.layer_questions import claim_layer_question
@@ -274,6 +276,17 @@ class CampaignService:
         """Aggregates per statement × layer, through the same release as the digest."""
         return aggregates_csv(await self.release(), self.scale,
                               self.settings.campaign.layer_keys)
+
+    async def report_data(self, language: str | None = None) -> ReportData:
+        """What `positie report` shows: the same release and ranking as the digest,
+        participation per week and the shift since the workshop."""
+        release = await self.release()
+        weeks = await participation_by_week(self.db, self.campaign_id,
+                                            timezone=self.settings.campaign.timezone)
+        ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
+                            texts=self.texts(language), now=self.clock.now())
+        return assemble_report(release, ctx, weeks, await self.baseline_shift(release))
+
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:
         """Post the digest; once a channel has it, save its snapshot, so the next digest

@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from positie.commands import baseline, cadence, catalogue, people, results, roster, running
+from positie.commands import (
+    baseline,
+    cadence,
+    catalogue,
+    people,
+    report,
+    results,
+    roster,
+    running,
+)
 
 app = typer.Typer(help="positie: statements out, positions in, per-layer digests.",
                   no_args_is_help=True, add_completion=False)
@@ -52,6 +61,7 @@ baseline_app.command("import")(baseline.baseline_import)
 app.command("forget")(people.forget_command)
 app.command("digest")(results.digest_command)
 app.command("export")(results.export_command)
+app.command("report")(report.report_command)
 app.command("pause")(cadence.pause_command)
 app.command("resume")(cadence.resume_command)
 app.command("schedule")(cadence.schedule_command)

@@ -23,6 +23,7 @@ from positie import telegram_demo
 from positie.settings import from_mapping
 from positie.slack_view import boxed, message_lines
 from positie.wiring import build_runtime
+from report.build import report_html
 
 # Inside the package (the root's config.example.toml links here), so an installed wheel has it.
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -94,6 +95,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                                                            shift=draft.shift)
                 report = await runtime.service.publish_draft(draft, period="demo",
                                                              chart_png=chart)
+                report_page = report_html(await runtime.service.report_data(), settings)
                 stored = await _stored_counts(runtime.service)
                 account.forget_replies = await _forget_one(emulator, port, FORGETTER)
                 left = await runtime.service.erasure_preview(
@@ -107,8 +109,10 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             print(f"\nWorkshop baseline ({EXAMPLE_WORKSHOP.name}): {workshop}")
             text_path, chart_path = await asyncio.to_thread(
                 _write_outputs, out_dir, render_text(document), chart)
+            html_path, pdf_path = await asyncio.to_thread(_write_report, out_dir, report_page)
             print(f"\nDigest as text:  {text_path}")
             print(f"Digest chart:    {chart_path}")
+            print(f"Report:          {html_path} and {pdf_path}")
 
 
 async def _import_workshop(service: Any, settings: Settings) -> str:
@@ -132,6 +136,16 @@ def _write_outputs(out_dir: Path, digest_text: str, chart: bytes) -> tuple[Path,
     text_path.write_text(digest_text, encoding="utf-8")
     chart_path.write_bytes(chart)
     return text_path.resolve(), chart_path.resolve()
+
+
+def _write_report(out_dir: Path, html: str) -> tuple[Path, Path]:
+    """The campaign report (`positie report`) of the demo's campaign, HTML and PDF/A."""
+    from report.pdf import render_pdf
+
+    html_path, pdf_path = out_dir / "positie-rapport.html", out_dir / "positie-rapport.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path.write_bytes(render_pdf(html))
+    return html_path.resolve(), pdf_path.resolve()
 
 
 async def _simulate(service: Any, emulator: SlackEmulator, port: int, rng: random.Random,

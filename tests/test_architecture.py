@@ -97,7 +97,7 @@ def package_of(module: str) -> str:
 def test_core_imports_no_platform_library_nor_adapters() -> None:
     leaks = [(p.relative_to(ROOT), m) for p, m in imports("bot")
              if m.split(".")[0] in (*PLATFORMS, "adapters", "scheduling", "positie",
-                                    "emulators")]
+                                    "emulators", "report")]
     assert leaks == []
 
 
@@ -161,7 +161,18 @@ def test_the_circle_finder_finds_circles() -> None:
 
 def test_no_product_file_over_400_lines() -> None:
     long = [(str(p.relative_to(ROOT)), n)
-            for package in ("bot", "adapters", "scheduling", "positie", "emulators")
+            for package in ("bot", "adapters", "scheduling", "positie", "emulators", "report")
             for p in (ROOT / package).rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400]
     assert long == []
+
+
+def test_the_report_package_presents_and_knows_no_platform() -> None:
+    """report/ renders what bot/ assembled: it imports bot, never an adapter, the
+    scheduler, the composition root or a platform library; every module says what it is."""
+    leaks = [(p.relative_to(ROOT), m) for p, m in imports("report")
+             if m.split(".")[0] in (*PLATFORMS, "adapters", "scheduling", "positie",
+                                    "emulators")]
+    assert leaks == []
+    for path in (ROOT / "report").glob("*.py"):
+        assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path

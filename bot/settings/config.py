@@ -30,6 +30,7 @@ from bot.settings.errors import ConfigError
 from bot.settings.operations import LoggingSettings, MonitoringSettings
 from bot.settings.platform import FrozenSettings, IdentityShape, PlatformSettings, as_written
 from bot.settings.problems import describe_errors, known_keys, raw_problems
+from bot.settings.report import ReportSettings, conclusions_problems, unknown_themes
 from bot.settings.retention import Duration
 from bot.settings.schedule import ScheduleSettings, schedule_problems
 from bot.settings.secrets import SECRET_ENV, secrets_from_env
@@ -149,6 +150,7 @@ class Settings(_Frozen):
     schedule: ScheduleSettings | None = None
     monitoring: MonitoringSettings = MonitoringSettings()
     logging: LoggingSettings = LoggingSettings()
+    report: ReportSettings = ReportSettings()
     # Directory of the config file: relative paths inside it are resolved against this.
     base_dir: Path = Path(".")
 
@@ -171,7 +173,7 @@ class Settings(_Frozen):
 KEY_MODELS: tuple[type[BaseModel], ...] = (Settings, CampaignSettings, LayerSettings,
                                            ScaleOptionSettings, DatabaseSettings,
                                            ScheduleSettings, MonitoringSettings,
-                                           LoggingSettings)
+                                           LoggingSettings, ReportSettings)
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None, *,
@@ -237,7 +239,8 @@ def parse_settings(raw: Mapping[str, Any], *, platforms: Platforms, source: str 
         errors.insert(0, ((), exc))
     lines = [*describe_errors(errors, known_keys(KEY_MODELS, platforms),
                               secrets=set(secret_keys(platforms))),
-             *(f"  - {p}" for p in raw_problems(raw, platforms, core["base_dir"]))]
+             *(f"  - {p}" for p in raw_problems(raw, platforms, core["base_dir"])),
+             *(f"  - {p}" for p in conclusions_problems(raw, core["base_dir"]))]
     if lines or settings is None:
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the configuration:\n"
                           + "\n".join(lines))
@@ -272,6 +275,8 @@ def _check_semantics(path: Path, settings: Settings) -> None:
     if settings.schedule is not None:
         problems += schedule_problems(settings.schedule, settings.campaign.timezone,
                                       _statement_keys(settings))
+    if settings.report.conclusions and (themes := _theme_keys(settings)) is not None:
+        problems += unknown_themes(settings.report, themes)
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in the configuration:\n"
                           + "\n".join(f"  - {p}" for p in problems))
@@ -286,3 +291,11 @@ def _statement_keys(settings: Settings) -> list[str] | None:
     if not path.is_file():
         return None  # reported above as a missing statements_file
     return load_catalogue(path).statement_keys()
+
+
+def _theme_keys(settings: Settings) -> list[str] | None:
+    """Theme keys of the statements file, when there is one to read."""
+    path = settings.statements_path()
+    if path is None or not path.is_file():
+        return None
+    return [theme.key for theme in load_catalogue(path).themes]

@@ -15,7 +15,7 @@ KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
 
 def used_msgids() -> set[str]:
     found: set[str] = set()
-    for package in ("bot", "adapters", "positie", "scheduling"):
+    for package in ("bot", "adapters", "positie", "scheduling", "report"):
         for _, _, message, _, _ in extract_from_dir(ROOT / package, keywords=KEYWORDS,
                                                     comment_tags=()):
             found.add(message[0] if isinstance(message, tuple) else message)

@@ -62,6 +62,10 @@ def test_the_wheel_carries_migrations_catalogues_examples_and_licence(venv: Path
         sorted(p.name for p in (ROOT / "bot/store/migrations/versions").glob("*.py"))
     assert (site / "bot/texts/locale/nl/LC_MESSAGES/positie.po").is_file()
     assert (site / "positie/examples/config.example.toml").is_file()
+    # positie report's templates travel with the wheel (the Dockerfile copies report/ too).
+    assert (site / "report/templates/report.html.j2").is_file()
+    assert (site / "report/templates/report.css").is_file()
+    assert "COPY report ./report" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
     [licence] = site.glob("positie-*.dist-info/licenses/LICENSE")
     assert licence.read_text(encoding="utf-8") == (ROOT / "LICENSE").read_text(encoding="utf-8")
     pinned = {line.split("==")[0].lower().replace("_", "-"): line.split("==")[1]

@@ -19,3 +19,6 @@ def test_demo_runs_the_whole_loop(tmp_path: Path) -> None:
         assert line in demo.stdout, line
     assert (out / "samenvatting.txt").read_text(encoding="utf-8").startswith("Samenvatting")
     assert (out / "samenvatting.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    # The report of the demo's campaign, as `positie report` writes it.
+    assert '<html lang="nl">' in (out / "positie-rapport.html").read_text(encoding="utf-8")
+    assert (out / "positie-rapport.pdf").read_bytes().startswith(b"%PDF-")
