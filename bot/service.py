@@ -21,7 +21,9 @@ from bot.domain import Identity, PositionResult, ScaleOption, StatementState, St
 from bot.insight.aggregation import Cell, StatementAggregate, aggregate_campaign
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
-from bot.insight.export import aggregates_csv
+from bot.insight.export import table_csv
+from bot.insight.export_table import statement_table
+from bot.insight.exports import ExportContext, ExportRequest, build_export, opened_at
 from bot.insight.momentum import compute_momentum, save_snapshot
 from bot.insight.release import Release, release_campaign, release_statement
 from bot.labels import layer_label, option_label
@@ -256,10 +258,21 @@ class CampaignService:
         self.metrics.duration("digest", time.perf_counter() - started)
         return draft
 
-    async def export_csv(self) -> str:
-        """Aggregates per statement × layer, through the same release as the digest."""
-        return aggregates_csv(await self.release(), self.scale,
-                              self.settings.campaign.layer_keys)
+    async def export_csv(self, language: str | None = None) -> str:
+        """Aggregates per statement × layer (standard CSV), through the same release as
+        the digest."""
+        return table_csv(statement_table(await self.release(), campaign=self.settings.campaign,
+                                         scale=self.scale, texts=self.texts(language)))
+
+    async def export(self, request: ExportRequest,
+                     language: str | None = None) -> dict[str, bytes]:
+        """`positie export` in any format: file name -> contents, from one release."""
+        release = await self.release()
+        ctx = ExportContext(campaign=self.settings.campaign, scale=self.scale,
+                            texts=self.texts(language), now=self.clock.now(),
+                            opened_at=await opened_at(self.db, self.campaign_id))
+        return build_export(release, request, ctx)
+
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:
         """Post the digest; once a channel has it, save its snapshot, so the next digest

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from positie.commands import cadence, catalogue, people, results, roster, running
+from positie.commands import cadence, catalogue, export, people, results, roster, running
 
 app = typer.Typer(help="positie: statements out, positions in, per-layer digests.",
                   no_args_is_help=True, add_completion=False)
@@ -48,7 +48,7 @@ channels_app.command("retry")(catalogue.channels_retry_command)
 roster_app.command("import")(roster.roster_import)
 app.command("forget")(people.forget_command)
 app.command("digest")(results.digest_command)
-app.command("export")(results.export_command)
+app.command("export")(export.export_command)
 app.command("pause")(cadence.pause_command)
 app.command("resume")(cadence.resume_command)
 app.command("schedule")(cadence.schedule_command)
