@@ -50,15 +50,17 @@ def polis_files(release: Release, *, campaign: CampaignSettings,
     for tid, visible in enumerate(release.statements):
         s = visible.statement
         body = guard_text(s.text)
-        total = _votes(visible.total, scale)
+        total = _votes(visible.total, scale) if visible.total is not None else None
         opened = opened_at.get(s.key)
         stamp = [str(int(utc(opened).timestamp())), utc(opened).isoformat()] if opened else \
             ["", ""]
         comments.append([*stamp, tid, CORE_TEAM_AUTHOR,
                          *(total[1:3] if total else ("", "")), 1, body])
         per_group: list[object] = []
-        for layer in groups:
-            per_group.extend(_votes(visible.cells.get(layer), scale) or ("",) * 4)
+        for layer in groups:  # withheld: blank; nobody answered: 0
+            cell = visible.cells.get(layer)
+            per_group.extend(_votes(cell, scale) if cell is not None else
+                             ("",) * 4 if layer in visible.withheld else (0,) * 4)
         comment_groups.append([tid, body, *(total or ("",) * 4), *per_group])
         keys.append([tid, s.key, guard_text(s.theme_key), guard_text(s.theme_title)])
     letters = [_letter(i) for i in range(len(groups))]
@@ -87,10 +89,8 @@ def _groups(release: Release, campaign: CampaignSettings) -> list[str]:
     return groups
 
 
-def _votes(cell: Cell | None, scale: tuple[ScaleOption, ...]) -> tuple[int, ...] | None:
-    """(votes, agrees, disagrees, passes) of a cell shown in full; None otherwise."""
-    if cell is None:
-        return None
+def _votes(cell: Cell, scale: tuple[ScaleOption, ...]) -> tuple[int, int, int, int]:
+    """(votes, agrees, disagrees, passes) of a cell shown in full."""
     agrees = sum(cell.counts.get(o.key, 0) for o in scale if o.value is not None and o.value > 0)
     disagrees = sum(cell.counts.get(o.key, 0) for o in scale
                     if o.value is not None and o.value < 0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 
 import pytest
 from openpyxl import load_workbook
