@@ -19,6 +19,7 @@ from bot.cadence.status import CampaignStatus, campaign_status
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
 from bot.insight.aggregation import Cell, StatementAggregate, aggregate_campaign
+from bot.insight.baseline_shift import BaselineShift, baseline_shift
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
 from bot.insight.export import table_csv
@@ -257,6 +258,13 @@ class CampaignService:
                             release)
         self.metrics.duration("digest", time.perf_counter() - started)
         return draft
+
+    async def baseline_shift(self, release: Release | None = None) -> BaselineShift | None:
+        """The shift since the workshop, against `release` (the digest's, or a new one);
+        None when no baseline was imported."""
+        return await baseline_shift(self.db, release or await self.release(),
+                                    campaign_id=self.campaign_id, scale=self.scale,
+                                    layers=self.settings.campaign.layer_keys)
 
     async def export_csv(self, language: str | None = None) -> str:
         """Aggregates per statement × layer (standard CSV), through the same release as
