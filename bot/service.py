@@ -23,6 +23,7 @@ from bot.insight.baseline_shift import BaselineShift, baseline_shift
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
 from bot.insight.export import table_csv
+from bot.insight.export_baseline import baseline_sheet
 from bot.insight.export_table import statement_table
 from bot.insight.exports import ExportContext, ExportRequest, build_export, opened_at
 from bot.insight.momentum import compute_momentum, save_snapshot
@@ -275,10 +276,12 @@ class CampaignService:
     async def export(self, request: ExportRequest,
                      language: str | None = None) -> dict[str, bytes]:
         """`positie export` in any format: file name -> contents, from one release."""
-        release = await self.release()
-        ctx = ExportContext(campaign=self.settings.campaign, scale=self.scale,
-                            texts=self.texts(language), now=self.clock.now(),
-                            opened_at=await opened_at(self.db, self.campaign_id))
+        release, texts = await self.release(), self.texts(language)
+        shift = await self.baseline_shift(release) if request.format == "xlsx" else None
+        ctx = ExportContext(campaign=self.settings.campaign, scale=self.scale, texts=texts,
+                            now=self.clock.now(),
+                            opened_at=await opened_at(self.db, self.campaign_id),
+                            **baseline_sheet(shift, self.settings.campaign, texts))
         return build_export(release, request, ctx)
 
     async def publish_draft(self, draft: DigestDraft, *, period: str,

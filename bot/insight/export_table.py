@@ -44,6 +44,7 @@ class ExportTable:
     count_columns: tuple[int, ...] = ()
     mean_columns: tuple[int, ...] = ()
     share_columns: tuple[int, ...] = ()
+    shift_columns: tuple[int, ...] = ()  # a difference of shares: signed percentage points
 
 
 def statement_table(release: Release, *, campaign: CampaignSettings,

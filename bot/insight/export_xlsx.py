@@ -25,6 +25,7 @@ from bot.insight.export_table import ExportTable, Value
 from bot.insight.formula_guard import formula_like
 
 PERCENT = "0.0%"
+SHIFT = "+0.0%;-0.0%;0.0%"  # 0.25 reads +25.0 % (points)
 MEAN = "+0.0;-0.0;0.0"  # one decimal, signed as the digest writes it
 WHOLE = "0"
 _WIDTH_MAX = 60
@@ -54,7 +55,8 @@ def _write_table(ws: WriteOnlyWorksheet, table: ExportTable) -> None:
     ws.freeze_panes = "A2"
     formats = {**dict.fromkeys(table.count_columns, WHOLE),
                **dict.fromkeys(table.mean_columns, MEAN),
-               **dict.fromkeys(table.share_columns, PERCENT)}
+               **dict.fromkeys(table.share_columns, PERCENT),
+               **dict.fromkeys(table.shift_columns, SHIFT)}
     for index, width in enumerate(_widths(table), start=1):  # before the first row
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.append([_text(ws, h, bold=True) for h in table.headers])

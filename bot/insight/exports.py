@@ -60,6 +60,7 @@ class ExportContext:
     now: datetime
     opened_at: Mapping[str, datetime | None]  # statement key -> when it was first opened
     extra_sheets: tuple[tuple[str, ExportTable], ...] = ()  # e.g. the baseline shift
+    extra_about: tuple[tuple[str, str], ...] = ()
 
 
 def build_export(release: Release, request: ExportRequest, ctx: ExportContext) -> dict[str, bytes]:
@@ -118,4 +119,5 @@ def about_lines(release: Release, ctx: ExportContext) -> list[tuple[str, str]]:
             "protect a small group). Figures change only in steps that need at least {k} "
             "people to explain, so that comparing exports does not give one person's "
             "answer away. No person's answer is in this file.", k=k)),
+        *ctx.extra_about,
     ]
