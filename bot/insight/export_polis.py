@@ -62,7 +62,7 @@ def polis_files(release: Release, *, campaign: CampaignSettings,
             per_group.extend(_votes(cell, scale) if cell is not None else
                              ("",) * 4 if layer in visible.withheld else (0,) * 4)
         comment_groups.append([tid, body, *(total or ("",) * 4), *per_group])
-        keys.append([tid, s.key, guard_text(s.theme_key), guard_text(s.theme_title)])
+        keys.append([tid, *map(guard_text, (s.key, s.theme_key, s.theme_title))])
     letters = [_letter(i) for i in range(len(groups))]
     return {
         "summary.csv": _summary(release, campaign, groups),
@@ -77,7 +77,8 @@ def polis_files(release: Release, *, campaign: CampaignSettings,
                                        keys),
         "positie-groups.csv": _csv(
             ["group-id", "group", "layer", "layer-name", "participants"],
-            [[i, f"group-{letters[i]}", layer, guard_text(layer_label(layer, campaign, texts)),
+            [[i, f"group-{letters[i]}", guard_text(layer),
+              guard_text(layer_label(layer, campaign, texts)),
               release.participants_by_layer.get(layer, 0)] for i, layer in enumerate(groups)]),
     }
 
