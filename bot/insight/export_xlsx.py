@@ -39,7 +39,8 @@ def workbook_bytes(sheets: Sequence[Sheet], *, about_title: str,
                    about: Sequence[tuple[str, str]]) -> bytes:
     """The workbook: the sheets in order, then the about sheet (a term and its meaning)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    # Each sheet's rows go to a temporary file as they are written, not into memory.
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     styles = _Styles(book)
     for sheet in sheets:
         _write_table(book.add_worksheet(sheet.title[:31]), sheet.table, styles)
