@@ -280,7 +280,8 @@ class CampaignService:
         shift = await self.baseline_shift(release) if request.format == "xlsx" else None
         ctx = ExportContext(campaign=self.settings.campaign, scale=self.scale, texts=texts,
                             now=self.clock.now(),
-                            opened_at=await opened_at(self.db, self.campaign_id),
+                            opened_at=await opened_at(self.db, self.campaign_id)
+                            if request.format == "polis" else {},
                             **baseline_sheet(shift, self.settings.campaign, texts))
         return build_export(release, request, ctx)
 
