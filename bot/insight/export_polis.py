@@ -50,18 +50,20 @@ def polis_files(release: Release, *, campaign: CampaignSettings,
     for tid, visible in enumerate(release.statements):
         s = visible.statement
         body = guard_text(s.text)
-        total = _votes(visible.total, scale) if visible.total is not None else None
+        # Over the layers shown in full; 0 when nobody answered, blank when none is shown.
+        total: tuple[object, ...] = (_votes(visible.total, scale) if visible.total is not None
+                                     else ("",) * 4 if visible.answers else (0,) * 4)
         opened = opened_at.get(s.key)
         stamp = [str(int(utc(opened).timestamp())), utc(opened).isoformat()] if opened else \
             ["", ""]
         comments.append([*stamp, tid, CORE_TEAM_AUTHOR,
-                         *(total[1:3] if total else ("", "")), 1, body])
+                         *total[1:3], 1, body])
         per_group: list[object] = []
         for layer in groups:  # withheld: blank; nobody answered: 0
             cell = visible.cells.get(layer)
             per_group.extend(_votes(cell, scale) if cell is not None else
                              ("",) * 4 if layer in visible.withheld else (0,) * 4)
-        comment_groups.append([tid, body, *(total or ("",) * 4), *per_group])
+        comment_groups.append([tid, body, *total, *per_group])
         keys.append([tid, *map(guard_text, (s.key, s.theme_key, s.theme_title))])
     letters = [_letter(i) for i in range(len(groups))]
     return {

@@ -88,3 +88,13 @@ async def test_polis_layout_reads_back_with_layers_as_groups(service: CampaignSe
     everything = b"".join(files.values()).decode("utf-8")
     for who in ("G0", "P0", "W1", "T0TEAM"):
         assert who not in everything
+
+
+async def test_a_statement_nobody_answered_has_zero_votes(service: CampaignService) -> None:
+    await service.open("visie-gebied")
+    polis = read_polis(await service.export(ExportRequest("polis")))
+    counts = polis["groups"]
+    assert isinstance(counts, dict)
+    assert [counts[0][f"total-{w}"] for w in PER_GROUP] == [0, 0, 0, 0]
+    [comment] = polis["comments"]  # type: ignore[misc]
+    assert (comment["agrees"], comment["disagrees"]) == ("0", "0")
