@@ -31,6 +31,7 @@ _STATES = {"open": N_("open"), "closed": N_("closed")}
 _REASONS = {
     Withheld.BELOW_THRESHOLD: N_("below the privacy threshold"),
     Withheld.SMALL_GROUP: N_("not broken down, to protect a small group"),
+    Withheld.UNTIL_CLOSED: N_("held back until the statement closes"),
 }
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from bot.insight.exports import ExportRefused, ExportRequest
 from bot.service import CampaignService
-from tests.factories import person, vote
+from tests.factories import apply_settings, person, settings, vote
 
 S = "visie-rijk"
 LAYER_ROWS = ("rijk", "provincie", "gemeente", "waterschap", "onbekend", "*")
@@ -139,3 +139,23 @@ async def test_bad_requests_are_refused_with_the_fix() -> None:
     with pytest.raises(ExportRefused, match="use one of standard, excel-nl"):
         ExportRequest("csv", "excel-de")
 
+
+
+async def test_after_close_keeps_an_open_statement_back_in_every_format(
+        service: CampaignService, db_url: str) -> None:
+    await apply_settings(service, settings(db_url, campaign={"results": "after_close"}))
+    await small_campaign(service)
+    rows = rows_of(await service.export_csv())
+    gemeente = rows[(S, "gemeente")]
+    assert (gemeente["getoond"], gemeente["reden"], gemeente["respondenten"],
+            gemeente["eens (aantal)"], gemeente["aandeel eens"]) == (
+        "nee", "achtergehouden tot de stelling sluit", "6", "", "")
+    [content] = (await service.export(ExportRequest("xlsx"))).values()
+    sheet = load_workbook(io.BytesIO(content))["Stellingen"]
+    header = [c.value for c in sheet[1]]
+    shares = [r[header.index("aandeel eens")] for r in sheet.iter_rows(min_row=2,
+                                                                       values_only=True)]
+    assert shares == [None] * len(shares)
+    files = await service.export(ExportRequest("polis"))
+    groups = next(csv.DictReader(io.StringIO(files["comment-groups.csv"].decode("utf-8"))))
+    assert groups["group-c-agrees"] == "" and groups["total-votes"] == ""
