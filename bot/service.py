@@ -22,10 +22,7 @@ from bot.insight.aggregation import aggregate_campaign
 from bot.insight.baseline_shift import BaselineShift, baseline_shift
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
-from bot.insight.export import table_csv
-from bot.insight.export_baseline import baseline_sheet
-from bot.insight.export_table import statement_table
-from bot.insight.exports import ExportContext, ExportRequest, build_export, opened_at
+from bot.insight.exports import ExportRequest, export_campaign
 from bot.insight.live_tally import statement_tally
 from bot.insight.momentum import compute_momentum, save_snapshot
 from bot.insight.release import Release, release_campaign
@@ -274,22 +271,15 @@ class CampaignService:
                                     layers=self.settings.campaign.layer_keys)
 
     async def export_csv(self, language: str | None = None) -> str:
-        """Aggregates per statement × layer (standard CSV), through the same release as
-        the digest."""
-        return table_csv(statement_table(await self.release(), campaign=self.settings.campaign,
-                                         scale=self.scale, texts=self.texts(language)))
+        """Aggregates per statement × layer (standard CSV), the same release as the digest."""
+        return (await self.export(ExportRequest("csv"), language))["positie-export.csv"].decode()
 
     async def export(self, request: ExportRequest,
                      language: str | None = None) -> dict[str, bytes]:
         """`positie export` in any format: file name -> contents, from one release."""
-        release, texts = await self.release(), self.texts(language)
-        shift = await self.baseline_shift(release) if request.format == "xlsx" else None
-        ctx = ExportContext(campaign=self.settings.campaign, scale=self.scale, texts=texts,
-                            now=self.clock.now(),
-                            opened_at=await opened_at(self.db, self.campaign_id)
-                            if request.format == "polis" else {},
-                            **baseline_sheet(shift, self.settings.campaign, texts))
-        return build_export(release, request, ctx)
+        return await export_campaign(self.db, await self.release(), request,
+                                     campaign=self.settings.campaign, scale=self.scale,
+                                     texts=self.texts(language), now=self.clock.now())
 
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:

@@ -14,7 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.domain import ScaleOption
+from bot.insight.baseline_shift import baseline_shift
 from bot.insight.export import DIALECTS, STANDARD, CsvDialect, table_csv
+from bot.insight.export_baseline import baseline_sheet
 from bot.insight.export_polis import polis_files
 from bot.insight.export_table import ExportTable, participation_table, statement_table
 from bot.insight.export_xlsx import Sheet, workbook_bytes
@@ -81,6 +83,22 @@ def build_export(release: Release, request: ExportRequest, ctx: ExportContext) -
     files = polis_files(release, campaign=ctx.campaign, scale=ctx.scale, texts=ctx.texts,
                         opened_at=ctx.opened_at)
     return {name: text.encode("utf-8") for name, text in files.items()}
+
+
+async def export_campaign(db: Database, release: Release, request: ExportRequest, *,
+                          campaign: CampaignSettings, scale: tuple[ScaleOption, ...],
+                          texts: Texts, now: datetime) -> dict[str, bytes]:
+    """The export of `release`, with what only some formats read from the database: the
+    workbook's shift since the workshop, the Pol.is comments' opening times."""
+    shift = None
+    if request.format == "xlsx":
+        shift = await baseline_shift(db, release, campaign_id=campaign.id, scale=scale,
+                                     layers=campaign.layer_keys)
+    ctx = ExportContext(campaign=campaign, scale=scale, texts=texts, now=now,
+                        opened_at=await opened_at(db, campaign.id)
+                        if request.format == "polis" else {},
+                        **baseline_sheet(shift, campaign, texts))
+    return build_export(release, request, ctx)
 
 
 async def opened_at(db: Database, campaign_id: str) -> dict[str, datetime | None]:
