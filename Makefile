@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/roster.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/export.py
 
 # Re-extract user texts and merge them into the Dutch catalogue (then translate new entries).
 texts: $(STAMP)

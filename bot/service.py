@@ -8,8 +8,6 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.audit.trail import SELF
 from bot.audit.trail import record as audit_record
 from bot.cadence.channel_retry import retry_unreachable
@@ -22,7 +20,7 @@ from bot.insight.aggregation import aggregate_campaign
 from bot.insight.baseline_shift import BaselineShift, baseline_shift
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
-from bot.insight.export import aggregates_csv
+from bot.insight.exports import ExportRequest, export_campaign
 from bot.insight.live_tally import statement_tally
 from bot.insight.momentum import compute_momentum, save_snapshot
 from bot.insight.participation import participation_by_week
@@ -49,16 +47,15 @@ from bot.publishing.digest_delivery import DigestReport, post_digest
 from bot.publishing.lifecycle import check_close, check_open, posted_before, reopen_posts
 from bot.publishing.posts import PollPost, find_poll
 from bot.publishing.selection import keys_to_open
+from bot.publishing.statement_views import open_statement_keys, statement_id, statement_view
 from bot.publishing.statements import (
     DeliveryReport,
-    StatementNotFound,
     close_statement,
     open_statement,
 )
 from bot.publishing.tally_refresh import TallyRefresher
 from bot.settings.config import Settings
 from bot.store.db import Database
-from bot.store.models import Statement, Theme
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
@@ -106,23 +103,10 @@ class CampaignService:
 
     # -- statements ---------------------------------------------------------------------
     async def statement_view(self, key: str) -> StatementView:
-        async with self.db.sessions() as session:
-            row = (await session.execute(
-                select(Statement.key, Statement.text, Statement.state, Theme.title)
-                .join(Theme, Theme.id == Statement.theme_id)
-                .where(Statement.campaign_id == self.campaign_id, Statement.key == key))).first()
-        if row is None:
-            raise StatementNotFound(key)
-        return StatementView(key=row.key, text=row.text, theme_title=row.title,
-                             options=self.scale, state=StatementState(row.state))
+        return await statement_view(self.db, self.campaign_id, key, self.scale)
 
     async def open_statement_keys(self) -> list[str]:
-        async with self.db.sessions() as session:
-            keys = await session.scalars(
-                select(Statement.key).where(Statement.campaign_id == self.campaign_id,
-                                            Statement.state == StatementState.OPEN)
-                .order_by(Statement.position))
-            return list(keys)
+        return await open_statement_keys(self.db, self.campaign_id)
 
     async def open(self, key: str) -> DeliveryReport:
         """Open a draft, resend what is pending, or reopen a closed statement (its earlier
@@ -153,12 +137,7 @@ class CampaignService:
                                      key=key, view=view, now=self.clock.now())
 
     async def _statement_id(self, key: str) -> int:
-        async with self.db.sessions() as session:
-            found = await session.scalar(select(Statement.id).where(
-                Statement.campaign_id == self.campaign_id, Statement.key == key))
-        if found is None:
-            raise StatementNotFound(key)
-        return int(found)
+        return await statement_id(self.db, self.campaign_id, key)
 
     # -- positions and layers -----------------------------------------------------------
     async def aclose(self) -> None:
@@ -272,11 +251,6 @@ class CampaignService:
                                     campaign_id=self.campaign_id, scale=self.scale,
                                     layers=self.settings.campaign.layer_keys)
 
-    async def export_csv(self) -> str:
-        """Aggregates per statement × layer, through the same release as the digest."""
-        return aggregates_csv(await self.release(), self.scale,
-                              self.settings.campaign.layer_keys)
-
     async def report_data(self, language: str | None = None) -> ReportData:
         """What `positie report` shows: the same release and ranking as the digest,
         participation per week and the shift since the workshop."""
@@ -286,6 +260,17 @@ class CampaignService:
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
         return assemble_report(release, ctx, weeks, await self.baseline_shift(release))
+
+    async def export_csv(self, language: str | None = None) -> str:
+        """Aggregates per statement × layer (standard CSV), the same release as the digest."""
+        return (await self.export(ExportRequest("csv"), language))["positie-export.csv"].decode()
+
+    async def export(self, request: ExportRequest,
+                     language: str | None = None) -> dict[str, bytes]:
+        """`positie export` in any format: file name -> contents, from one release."""
+        return await export_campaign(self.db, await self.release(), request,
+                                     campaign=self.settings.campaign, scale=self.scale,
+                                     texts=self.texts(language), now=self.clock.now())
 
     async def publish_draft(self, draft: DigestDraft, *, period: str,
                             chart_png: bytes | None) -> DigestReport:

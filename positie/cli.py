@@ -10,6 +10,7 @@ from positie.commands import (
     baseline,
     cadence,
     catalogue,
+    export,
     people,
     report,
     results,
@@ -60,7 +61,7 @@ roster_app.command("import")(roster.roster_import)
 baseline_app.command("import")(baseline.baseline_import)
 app.command("forget")(people.forget_command)
 app.command("digest")(results.digest_command)
-app.command("export")(results.export_command)
+app.command("export")(export.export_command)
 app.command("report")(report.report_command)
 app.command("pause")(cadence.pause_command)
 app.command("resume")(cadence.resume_command)

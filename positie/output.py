@@ -34,3 +34,34 @@ def write_file(path: Path, data: str | bytes, *, option: str) -> None:
             reason = f"{blocking} is a file, not a directory"
         raise ConfigError(f"{option} {path}: cannot write there ({reason}); choose a file in "
                           "a directory that exists and may be written") from None
+
+
+def write_files(directory: Path, files: dict[str, bytes], *, option: str) -> None:
+    """Write several files into `directory`. A new directory is filled under a temporary
+    name and renamed into place, so it appears whole or not at all; in an existing one
+    each file is replaced whole (write_file)."""
+    if directory.exists():
+        if not directory.is_dir():
+            raise ConfigError(f"{option} {directory}: is a file, not a directory; choose a "
+                              "directory (it is created when missing)")
+        for name, data in files.items():
+            write_file(directory / name, data, option=option)
+        return
+    parent = directory.parent if str(directory.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{directory.name}.",
+                                        suffix=".part"))
+    except OSError as exc:
+        raise ConfigError(f"{option} {directory}: cannot write there "
+                          f"({exc.strerror or exc}); choose a directory that may be "
+                          "written") from None
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        os.replace(staging, directory)
+    except BaseException:
+        for child in staging.iterdir():
+            child.unlink(missing_ok=True)
+        staging.rmdir()
+        raise

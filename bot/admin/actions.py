@@ -122,7 +122,7 @@ class AdminActions:
                                              digest.failed)
             return AdminReply(text), f"{period}: posted {digest.posted}, failed {digest.failed}"
         if action == "export":
-            content = (await service.export_csv()).encode("utf-8")
+            content = (await service.export_csv(texts.language)).encode("utf-8")
             name = f"positie-{service.campaign_id}-export.csv"
             return (AdminReply(texts.gettext("The export is on its way to you privately."),
                                Attachment(name, content, texts.gettext("Export"))),

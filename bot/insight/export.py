@@ -1,42 +1,60 @@
 """CSV export of the aggregates per statement × layer, as the release step lets them out.
 
-Each layer row says whether it is shown in full and, if not, why (`withheld`): below the
-privacy threshold (nothing), or a small group shown as a count of respondents only. The
-"*" row is over the layers shown in full, like every total positie publishes.
+Each layer row says whether it is shown in full and, if not, why (the digest's reasons):
+below the privacy threshold (nothing, not even how many), or a small group shown as a
+count of respondents only. The "*" row is over the layers shown in full, like every total
+positie publishes.
+
+Two dialects: `standard` (`,`, decimal point, UTF-8 without BOM, CRLF line ends: RFC 4180,
+what positie always wrote) and `excel-nl` (`;`, decimal comma, UTF-8 with BOM, CRLF: what
+Dutch Excel writes as "CSV UTF-8", so it opens the file in columns). Text cells are guarded
+against formula injection; numbers are written bare, so a negative mean stays a number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
-from bot.domain import UNKNOWN_LAYER, ScaleOption
-from bot.insight.release import Release
+from bot.insight.export_table import ExportTable, Value
+from bot.insight.formula_guard import guard_text
 
 
-def aggregates_csv(release: Release, scale: tuple[ScaleOption, ...],
-                   layers: tuple[str, ...]) -> str:
+@dataclass(frozen=True, slots=True)
+class CsvDialect:
+    name: str
+    delimiter: str
+    decimal: str
+    bom: bool
+
+
+STANDARD = CsvDialect(name="standard", delimiter=",", decimal=".", bom=False)
+EXCEL_NL = CsvDialect(name="excel-nl", delimiter=";", decimal=",", bom=True)
+DIALECTS = {d.name: d for d in (STANDARD, EXCEL_NL)}
+DECIMALS = 4  # shares and means: enough to recompute a count from a share of hundreds
+
+
+def table_csv(table: ExportTable, dialect: CsvDialect = STANDARD) -> str:
+    """The table as CSV text (with the BOM as its first character where the dialect has
+    one); write it as UTF-8."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["statement", "theme", "state", "layer", "shown", "withheld",
-                     "respondents", "agree_share", "mean", *(f"n_{o.key}" for o in scale)])
-    blank = [""] * (2 + len(scale))
-    for visible in release.statements:
-        statement = visible.statement
-        for layer in (*layers, UNKNOWN_LAYER, "*"):
-            cell = visible.total if layer == "*" else visible.cells.get(layer)
-            prefix = [statement.key, statement.theme_key, statement.state, layer]
-            if cell is not None:
-                mean = cell.mean(scale)
-                writer.writerow([*prefix, "yes", "", cell.respondents,
-                                 f"{cell.agree_share(scale):.4f}",
-                                 "" if mean is None else f"{mean:.4f}",
-                                 *(cell.counts.get(o.key, 0) for o in scale)])
-            elif layer in visible.withheld:
-                n = visible.coarse.get(layer, "")
-                writer.writerow([*prefix, "no", visible.withheld[layer], n, *blank])
-            elif layer == "*" and visible.answers:
-                writer.writerow([*prefix, "no", "", "", *blank])
-            else:  # nobody of this layer answered
-                writer.writerow([*prefix, "yes", "", 0, "", "", *["0"] * len(scale)])
+    if dialect.bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator="\r\n",
+                        quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([guard_text(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([_cell(value, dialect) for value in row])
     return out.getvalue()
+
+
+def _cell(value: Value, dialect: CsvDialect) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return guard_text(value)
+    if isinstance(value, float):
+        text = f"{value:.{DECIMALS}f}"
+        return text.replace(".", dialect.decimal) if dialect.decimal != "." else text
+    return str(value)

@@ -1,4 +1,4 @@
-"""What the campaign shows: the digest and the export."""
+"""What the campaign shows: the digest (the export is in positie/commands/export.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from typing import Annotated
 import typer
 
 from bot.audit.trail import CLI
-from bot.settings.errors import ConfigError
 from positie.commands.common import (
     DEFAULT_CONFIG,
     ConfigOption,
-    fail,
     run,
     settings_from,
 )
@@ -79,33 +77,3 @@ def digest_command(
             await runtime.close()
 
     run(work)
-
-
-def export_command(
-    config: ConfigOption = DEFAULT_CONFIG,
-    format: Annotated[str, typer.Option("--format", help="Only csv for now.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-) -> None:
-    """Export aggregates per statement × layer (cells under the threshold stay hidden)."""
-    from positie.wiring import build_runtime
-
-    if format != "csv":
-        fail(f"--format {format!r} is not supported; use --format csv")
-    settings = settings_from(config)
-
-    async def work() -> str:
-        runtime = await build_runtime(settings, with_adapters=False)
-        try:
-            return await runtime.service.export_csv()
-        finally:
-            await runtime.close()
-
-    text = run(work)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            write_file(output, text, option="--output")
-        except ConfigError as exc:
-            fail(str(exc))
-        typer.echo(f"written to {output}")

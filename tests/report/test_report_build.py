@@ -3,9 +3,12 @@ and why, nothing per person, the conclusions rendered and escaped."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
+from bot.insight.exports import ExportRequest
 from bot.service import CampaignService
 from bot.settings.config import Settings
 from report.build import report_html
@@ -46,10 +49,10 @@ async def test_report_matches_what_the_export_publishes(service: CampaignService
     """Both come from the same release: the report's figures are the export's."""
     await small_campaign(service)
     html = report_html(await service.report_data("en"), service.settings)
-    export = await service.export_csv()
-    gemeente = next(line for line in export.splitlines() if line.startswith(f"{S},") and
-                    ",gemeente," in line)
-    assert gemeente.split(",")[6] == "6"
+    files = await service.export(ExportRequest("csv"), "en")
+    rows = csv.DictReader(io.StringIO(files["positie-export.csv"].decode()))
+    gemeente = next(row for row in rows if row["statement"] == S and row["layer"] == "gemeente")
+    assert gemeente["respondents"] == "6"
     assert '<html lang="en">' in html
     assert "Municipality" in html and "Methods and privacy" in html
 

@@ -53,7 +53,7 @@ async def test_slack_admin_runs_the_campaign_from_chat(slack: SlackWorld) -> Non
     assert "privé" in await slack_command(slack, "UADMIN", "export")
     [export] = [f for f in slack.emulator.files.values() if f.filename.endswith(".csv")]
     assert export.channels == [slack.emulator.dm_channel("UADMIN")]
-    assert export.data is not None and export.data.startswith(b"statement,theme,state,layer")
+    assert export.data is not None and export.data.startswith(b"thema,themanaam,stelling,")
     assert "pauze" in (await slack_command(slack, "UADMIN", "pauze")).lower()
     assert await service.is_paused()
     await slack_command(slack, "UADMIN", "hervat")
@@ -94,7 +94,7 @@ async def test_telegram_admin_alike_with_english_words(telegram: TelegramWorld) 
     await world.settle()
     [document] = [m for m in world.emulator.messages(ADMIN.id) if m.document_file_id]
     data = world.emulator.state.files[document.document_file_id].data  # type: ignore[index]
-    assert data.startswith(b"statement,theme,state,layer")
+    assert data.startswith(b"thema,themanaam,stelling,")
     assert not any(m.document_file_id for m in world.emulator.messages(BUTTONS))
     actions = [(a, o) for _, a, _, o in await audit(service)]
     assert actions[:6] == [("post", "refused"), ("post", "posted 3, reopened 0, kept 0"),

@@ -37,11 +37,14 @@ def channel_texts(world: SlackWorld) -> str:
     return "\n".join([str(world.statement_message(RIJK, S).blocks), *edits])
 
 
+HELD_BACK = "held back until the statement closes"  # the export's reason, in English
+
+
 async def digest_and_export(service: CampaignService) -> tuple[str, dict[str, str]]:
     document = await service.digest()
     text = render_text(document) + "\n".join(a.text for a in document.attachments)
-    rows = {r["layer"]: r["withheld"] for r in csv.DictReader(io.StringIO(
-        await service.export_csv())) if r["statement"] == S}
+    rows = {r["layer"]: r["reason"] for r in csv.DictReader(io.StringIO(
+        await service.export_csv("en"))) if r["statement"] == S}
     return text, rows
 
 
@@ -67,7 +70,7 @@ async def test_slack_after_vote_shows_the_tally_to_the_voter_only(
         assert PER_OPTION not in world.replies_to("R0")[0]
         text, export = await digest_and_export(service)
         assert "6 antwoorden tot nu toe; de uitslag is te zien zodra de stelling sluit." in text
-        assert "% eens" not in text and export["rijk"] == "until_closed"
+        assert "% eens" not in text and export["rijk"] == HELD_BACK
         await service.close(S)
         await world.settle()
         closed = str(world.emulator.messages(RIJK)[0].blocks)
@@ -89,7 +92,7 @@ async def test_slack_after_close_shows_no_distribution_until_the_close(
         assert len(replies) == 6 and not any(PER_OPTION in r for r in replies)
         text, export = await digest_and_export(service)
         assert "de uitslag is te zien zodra de stelling sluit" in text and "% eens" not in text
-        assert export["rijk"] == "until_closed"
+        assert export["rijk"] == HELD_BACK
         chart = await service.digest_chart()  # draws nothing of the open statement
         assert chart.startswith(b"\x89PNG")
         await service.close(S)
