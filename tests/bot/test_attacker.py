@@ -156,6 +156,25 @@ async def test_the_attacker_never_recovers_an_answer(
                             + "; ".join(map(str, findings)))
 
 
+async def test_a_reader_who_answered_beside_a_changer_does_not_learn_their_old_answer(
+        db: Database, db_url: str) -> None:
+    """Issue 10's residual leak. A released cell of six; then P0 changes eens -> oneens
+    while five join, one of them the reader (P6, eens). The net change (eens unchanged,
+    five spread gains) passes the net rules, but P6 knows who acted: subtracting their own
+    eens leaves one eens lost, and only P0 can have lost it."""
+    initial: list[str | None] = ["rijk"] * PEOPLE
+    start = [("answer", 0, "eens"), ("answer", 1, "eens"), ("answer", 2, "neutraal"),
+             ("answer", 3, "oneens"), ("answer", 4, "helemaal_eens"),
+             ("answer", 5, "weet_niet"), ("digest",)]
+    window = [("answer", 0, "oneens"), ("answer", 6, "eens"), ("answer", 7, "neutraal"),
+              ("answer", 8, "neutraal"), ("answer", 9, "weet_niet"),
+              ("answer", 10, "helemaal_oneens"), ("digest",)]
+    run = await run_history(db, db_url, initial, start + window)
+    assert any(p.at == len(start) - 1 and p.series == "cell:rijk" for p in run.published)
+    findings = Attacker(options=OPTIONS, truth=run.truth).attack(run.published)
+    assert findings == [], "; ".join(map(str, findings))
+
+
 # -- the attacker works: what the earlier rules published gives answers away -------------
 
 def old_rules(truth: list[State], publish_at: list[int]) -> list[Published]:
