@@ -301,3 +301,27 @@ class RosterEmailLookup(Base):
     workspace: Mapped[str] = mapped_column(String(64), default="")
     user_id: Mapped[str] = mapped_column(String(64))
     resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReleaseBaseline(Base):
+    """One person's answer in a released cell as of its release `version`, and now.
+
+    Written by database triggers on `positions` (migration 0008) on every change; rows of
+    a cell's earlier versions are stale (overwritten on the person's next change).
+    `participant_id` is NULL once the person was forgotten; an option NULL when they were
+    not in the cell (then or now).
+    """
+
+    __tablename__ = "release_baselines"
+    __table_args__ = (
+        UniqueConstraint("statement_id", "participant_id", "layer"),
+        Index("ix_release_baselines_cell", "statement_id", "layer", "version", "option_key",
+              "current_option"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
+    participant_id: Mapped[int | None] = mapped_column(Integer)
+    layer: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    option_key: Mapped[str | None] = mapped_column(String(64))
+    current_option: Mapped[str | None] = mapped_column(String(64))

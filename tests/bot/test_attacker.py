@@ -10,6 +10,7 @@ loose on what the earlier rules (live figures, totals over all layers) would pub
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,9 @@ K = 3
 OPTIONS = [o.key for o in DEFAULT_SCALE]
 LAYERS = ["rijk", "waterschap"]
 PEOPLE = 24
+# Histories per database in `make test` (the file in well under a minute); set
+# POSITIE_ATTACKER_EXAMPLES higher for a deeper search.
+EXAMPLES = int(os.environ.get("POSITIE_ATTACKER_EXAMPLES", "20"))
 EXAMPLE_STATEMENTS = Path(__file__).resolve().parents[2] / "statements.example.toml"
 
 person_index = st.integers(0, PEOPLE - 1)
@@ -144,7 +148,7 @@ async def version_moments(db: Database, campaign: str) -> dict[str, int]:
         return {layer: int((utc(at) - T0).total_seconds()) for layer, at in rows}
 
 
-@settings(max_examples=40, deadline=None, database=None,
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(history=histories)
 async def test_the_attacker_never_recovers_an_answer(
