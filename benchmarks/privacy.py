@@ -48,7 +48,7 @@ from digest_data import (
     prepare,
     settings,
 )
-from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy import case, delete, func, insert, literal, select, text
 
 from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
 from bot.insight.privacy import Withheld, answer_classes, releasable
@@ -82,7 +82,10 @@ async def store_earlier(db: Database, aggregate: CampaignAggregate) -> None:
                           for i, o in enumerate(OPTIONS)))
     async with db.transaction() as session:
         await session.execute(delete(ReleasedCell))
-        await session.execute(delete(ReleaseBaseline))
+        if db.dialect == "postgresql":  # no dead rows left from the previous repetition
+            await session.execute(text("TRUNCATE release_baselines"))
+        else:
+            await session.execute(delete(ReleaseBaseline))
         await session.execute(insert(ReleaseBaseline).from_select(
             ["statement_id", "participant_id", "layer", "version", "option_key",
              "current_option"],
@@ -112,6 +115,10 @@ async def store_earlier(db: Database, aggregate: CampaignAggregate) -> None:
                                  "counts": then, "released_at": NOW})
         if rows:
             await session.execute(insert(ReleasedCell), rows)
+    if db.dialect == "postgresql":  # as autovacuum would after this many new rows
+        async with db.engine.connect() as connection:
+            await connection.execute(text("ANALYZE release_baselines"))
+            await connection.commit()
 
 
 def plain_hidden(aggregate: CampaignAggregate) -> tuple[int, int]:

@@ -71,13 +71,16 @@ async def transitions(session: AsyncSession, dialect: str,
     return out
 
 
+# Per cell, a grouped read of its index range (already in (option_key, current_option)
+# order: no sort), the cells given as arrays.
 _CHANGES_BY_ARRAYS = (
-    "SELECT b.statement_id, b.layer, b.option_key, b.current_option, count(*)"
+    "SELECT c.statement_id, c.layer, g.option_key, g.current_option, g.n"
     " FROM unnest(CAST(:s AS integer[]), CAST(:l AS varchar[]), CAST(:v AS integer[]))"
     " AS c(statement_id, layer, version)"
-    " JOIN release_baselines b ON b.statement_id = c.statement_id AND b.layer = c.layer"
-    " AND b.version = c.version"
-    " GROUP BY b.statement_id, b.layer, b.option_key, b.current_option")
+    " CROSS JOIN LATERAL (SELECT b.option_key, b.current_option, count(*) AS n"
+    " FROM release_baselines b WHERE b.statement_id = c.statement_id"
+    " AND b.layer = c.layer AND b.version = c.version"
+    " GROUP BY b.option_key, b.current_option) AS g")
 
 _CELL_CHANGES = ("SELECT statement_id, layer, option_key, current_option, count(*)"
                  " FROM release_baselines"
