@@ -107,6 +107,7 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
                 Statement.campaign_id == campaign_id,
                 Statement.key.in_([s.key for s in statements])))).all()}
         history = await _history(session, ids.values())
+        untracked = await _untracked(session, history)
         moved = await transitions(session, db.dialect,
                                   {cell: len(v) for cell, v in history.items()})
         cells = {(ids[s.key], layer): {o: n for o, n in cell.counts.items() if n}
@@ -125,11 +126,12 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
                 continue
             if not releasable(current, versions, classes, k):
                 continue
-            if versions and tracked(versions[-1], moved.get(cell, {})) == current \
-                    and not people_releasable(moved.get(cell, {}), classes, k):
+            if versions and cell not in untracked and (
+                    tracked(versions[-1], moved.get(cell, {})) != current
+                    or not people_releasable(moved.get(cell, {}), classes, k)):
                 continue
-            # (Tracked counts that do not add up: changes made before migration 0008, which
-            # kept no baselines; judged on net counts alone, once.)
+            # (A version from before migration 0008: the changes since were not kept per
+            # person; judged on net counts alone, once.)
             new_rows.append({"statement_id": cell[0], "layer": cell[1],
                              "version": len(versions) + 1, "counts": current,
                              "released_at": utc(now)})
@@ -148,6 +150,18 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
     for (statement_id, layer), versions in history.items():
         latest[keys[statement_id]][layer] = versions[-1]
     return latest
+
+
+async def _untracked(session: AsyncSession, history: History) -> set[tuple[int, str]]:
+    """Cells whose latest version is from before migration 0008 (not followed per person)."""
+    if not history:
+        return set()
+    rows = await session.execute(
+        select(ReleasedCell.statement_id, ReleasedCell.layer, ReleasedCell.version)
+        .where(ReleasedCell.statement_id.in_({s for s, _ in history}),
+               ReleasedCell.tracked.is_(False)))
+    return {(s, layer) for s, layer, version in rows
+            if len(history.get((s, layer), ())) == version}
 
 
 async def _history(session: AsyncSession, statement_ids: Iterable[int], *,

@@ -277,6 +277,9 @@ class ReleasedCell(Base):
     version: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict[str, int]] = mapped_column(JSON)
     released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # False for versions released before migration 0008: the changes after them were not
+    # kept per person, so the next release is judged on net counts alone, once.
+    tracked: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class RosterEmailKey(Base):

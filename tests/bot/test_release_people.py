@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from bot.insight.release_people import transitions
 from bot.people.purge import purge_campaign
@@ -90,3 +90,20 @@ async def test_purge_erases_them(service: CampaignService) -> None:
     assert await rows(service.db) != []
     await purge_campaign(service.db, service.campaign_id, now=T0 + timedelta(days=1), due=T0)
     assert await rows(service.db) == []
+
+
+async def test_changes_not_kept_per_person_hold_a_cell_unless_it_is_from_before_0008(
+        service: CampaignService) -> None:
+    await service.open(S)
+    for n, option in enumerate(SIX):
+        await answer(service, f"R{n}", option)
+    v1 = await rijk_figures(service)
+    for n, option in enumerate(["helemaal_eens", "neutraal", "helemaal_oneens", "weet_niet",
+                                "eens", "neutraal"], start=10):
+        await answer(service, f"R{n}", option)
+    async with service.db.transaction() as session:  # as if answered before migration 0008
+        await session.execute(delete(ReleaseBaseline))
+    assert await rijk_figures(service) == v1  # a tracked version: counts that do not add up
+    async with service.db.transaction() as session:
+        await session.execute(update(ReleasedCell).values(tracked=False))
+    assert await rijk_figures(service) != v1  # from before 0008: judged on net counts, once

@@ -101,6 +101,10 @@ def upgrade() -> None:
         sa.UniqueConstraint('statement_id', 'participant_id', 'layer',
                             name=op.f('uq_release_baselines_statement_id')),
     )
+    # Versions released so far were not followed per person (see the module docstring).
+    with op.batch_alter_table('released_cells') as batch:
+        batch.add_column(sa.Column('tracked', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
     # The release step reads one cell version's rows, grouped, from this index alone.
     op.create_index('ix_release_baselines_cell', 'release_baselines',
                     ['statement_id', 'layer', 'version', 'option_key', 'current_option'])
@@ -119,5 +123,7 @@ def downgrade() -> None:
     else:
         for name in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER release_baselines_on_{name}")
+    with op.batch_alter_table('released_cells') as batch:
+        batch.drop_column('tracked')
     op.drop_index('ix_release_baselines_cell', 'release_baselines')
     op.drop_table('release_baselines')
