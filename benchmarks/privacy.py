@@ -6,8 +6,11 @@ positions, SQLite and PostgreSQL), side by side in one run:
   aggregate_campaign     the aggregation a digest starts from (the reference)
   release, first         no versions stored yet: every cell judged and its version written
   release, steady        versions stored, nothing changed: read them, judge, publish
-  release, after change  every cell stored at an earlier state (about 8 % fewer answers):
-                         judged against it and, where allowed, a new version written
+  release, after change  every cell stored at an earlier state: 4 % of the people joined
+                         since and 4 % changed their answer (each with their answer at that
+                         release in released_answers, as the triggers would have kept
+                         it); judged on net counts and per person, new versions written and
+                         those people's baselines removed
 
 and the cells each rule shows: plain k-suppression (cells under k hidden, plus the
 complementary suppression positie used before) against the release step (below the
@@ -23,13 +26,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digest_data import (
     CAMPAIGN,
     NOW,
+    OPTIONS,
     create_postgres_database,
     drop_postgres_database,
     load_postgres,
@@ -45,13 +48,13 @@ from digest_data import (
     prepare,
     settings,
 )
-from sqlalchemy import delete
+from sqlalchemy import case, delete, func, insert, literal, select, text
 
-from bot.insight.aggregation import CampaignAggregate, Cell, aggregate_campaign
-from bot.insight.privacy import Withheld
+from bot.insight.aggregation import CampaignAggregate, aggregate_campaign
+from bot.insight.privacy import Withheld, answer_classes, releasable
 from bot.insight.release import Release, release_campaign
 from bot.store.db import Database
-from bot.store.models import ReleasedCell
+from bot.store.models import Position, ReleasedAnswer, ReleasedCell, Statement
 
 K = 3
 
@@ -68,14 +71,57 @@ async def median_of(work: Callable[[], Awaitable[Any]], repeat: int,
     return statistics.median(times[1:]), result
 
 
-def earlier(aggregate: CampaignAggregate, seed: int) -> CampaignAggregate:
-    """The same campaign a while before: about 8 % of each option's answers not in yet."""
-    rng = random.Random(seed)
-    return replace(aggregate, statements=tuple(
-        replace(s, cells={layer: Cell(layer, {o: n - round(n * rng.uniform(0.04, 0.12))
-                                              for o, n in c.counts.items()})
-                          for layer, c in s.cells.items()})
-        for s in aggregate.statements))
+# Participants who joined (4 %) or changed their answer (4 %) since the earlier release.
+JOINED, CHANGED, OUT_OF = 0, 1, 25
+
+
+async def store_earlier(db: Database, aggregate: CampaignAggregate) -> None:
+    """Make the database look as if every cell was released a while ago: the baselines of
+    the people who acted since, and each cell's release then (now minus their changes)."""
+    changed_from = case(*((Position.option_key == o, OPTIONS[(i + 1) % len(OPTIONS)])
+                          for i, o in enumerate(OPTIONS)))
+    async with db.transaction() as session:
+        await session.execute(delete(ReleasedCell))
+        if db.dialect == "postgresql":  # no dead rows left from the previous repetition
+            await session.execute(text("TRUNCATE released_answers"))
+        else:
+            await session.execute(delete(ReleasedAnswer))
+        await session.execute(insert(ReleasedAnswer).from_select(
+            ["statement_id", "participant_id", "layer", "version", "option_key",
+             "current_option"],
+            select(Position.statement_id, Position.participant_id, Position.layer, literal(1),
+                   case((Position.participant_id % OUT_OF == JOINED, None),
+                        else_=changed_from), Position.option_key)
+            .where(Position.participant_id % OUT_OF <= CHANGED)))
+        ids = dict((await session.execute(
+            select(Statement.key, Statement.id).where(Statement.campaign_id == CAMPAIGN))).all())
+        b = ReleasedAnswer
+        moved: dict[tuple[int, str], dict[tuple[str | None, str | None], int]] = {}
+        for statement_id, layer, then, now, n in await session.execute(
+                select(b.statement_id, b.layer, b.option_key, b.current_option, func.count())
+                .group_by(b.statement_id, b.layer, b.option_key, b.current_option)):
+            moved.setdefault((statement_id, layer), {})[(then, now)] = n
+        rows = []
+        classes = answer_classes(settings("sqlite://").campaign.scale_options())
+        for s in aggregate.statements:
+            for layer, cell in s.cells.items():
+                counts: Counter[str] = Counter(cell.counts)
+                for (then, now), n in moved.get((ids[s.key], layer), {}).items():
+                    counts[now or ""] -= n
+                    counts[then or ""] += n
+                then = {o: n for o, n in counts.items() if o and n}
+                if releasable(then, (), classes, K):  # what that release would have shown
+                    rows.append({"statement_id": ids[s.key], "layer": layer, "version": 1,
+                                 "counts": then, "released_at": NOW})
+        if rows:
+            await session.execute(insert(ReleasedCell), rows)
+    # Settle the setup's 80,000 new rows, as the database would between two digests:
+    # statistics for PostgreSQL's planner (autovacuum), SQLite's WAL checkpointed (else the
+    # release's commit pays for the setup's pages).
+    async with db.engine.connect() as connection:
+        await connection.execute(text("ANALYZE released_answers" if db.dialect == "postgresql"
+                                      else "PRAGMA wal_checkpoint(TRUNCATE)"))
+        await connection.commit()
 
 
 def plain_hidden(aggregate: CampaignAggregate) -> tuple[int, int]:
@@ -120,6 +166,7 @@ async def measure(url: str, repeat: int, seed: int) -> dict[str, Any]:
         async def clear() -> None:
             async with db.transaction() as session:
                 await session.execute(delete(ReleasedCell))
+                await session.execute(delete(ReleasedAnswer))
 
         def release_of(aggregate: CampaignAggregate) -> Callable[[], Awaitable[Release]]:
             return lambda: release_campaign(db, aggregate, campaign_id=CAMPAIGN, scale=scale,
@@ -127,15 +174,10 @@ async def measure(url: str, repeat: int, seed: int) -> dict[str, Any]:
 
         aggregation, aggregate = await median_of(lambda: aggregate_campaign(db, CAMPAIGN),
                                                  repeat)
-        before = earlier(aggregate, seed)
         first, _ = await median_of(release_of(aggregate), repeat, before=clear)
         steady, release = await median_of(release_of(aggregate), repeat)
-
-        async def store_earlier() -> None:
-            await clear()
-            await release_of(before)()
-
-        changed, after = await median_of(release_of(aggregate), repeat, before=store_earlier)
+        changed, after = await median_of(release_of(aggregate), repeat,
+                                         before=lambda: store_earlier(db, aggregate))
         return {"aggregation": aggregation, "first": first, "steady": steady,
                 "changed": changed, "aggregate": aggregate, "release": release,
                 "after change": after}

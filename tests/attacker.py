@@ -15,10 +15,11 @@ have acted; the attacker solves for every assignment of options to those people 
 gives exactly that difference. If in all of them a person has the same answer (now, or
 before they changed), that answer is recovered.
 
-One combination is left out on purpose, because positie does not defend against it: a
-reader who is one of the people who answered in a window in which somebody else changed
-their mind or left, and who knows exactly who did. Their own answer can cancel against
-the changer's old one in the published difference (see the README).
+The reader may be any one of the people who acted between the two vectors (answered,
+changed their mind, withdrew, left or were forgotten) and subtract their own change, also
+when somebody else changed or left in the same window: their own new answer can then
+cancel against the changer's old one in the published difference, the case the per-person
+release rule (bot/insight/privacy.py, `people_releasable`) is there for.
 """
 
 from __future__ import annotations
@@ -93,10 +94,6 @@ class Attacker:
         assert truth == target, (
             f"published figures are not the counts of their moments: {a} vs {b}")
         found = self.forced(actors, target, how)
-        if any(x.old is not None for x in actors):
-            # Someone changed, withdrew or left in between: the reader is not one of those
-            # who acted (see the README's "Privacy", what is not defended against).
-            return found
         for insider in actors:  # the reader is one of them and knows their own answer
             rest = [x for x in actors if x is not insider]
             own = self.contribution(insider, insider.old, insider.new)

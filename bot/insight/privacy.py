@@ -14,6 +14,12 @@ the statement themselves. Three rules follow (the README's "Privacy" explains th
   earlier release of the cell needs at least k people to explain it, and neither what was
   gained nor what was lost is itself a small group answering alike. Otherwise the previous
   figures stand, so the difference between any two outputs is never one person's answer.
+- **People behind a change**: net counts can hide a change of mind (one person's old answer
+  cancelled by a newcomer's). So a new release also needs at least k + `INSIDERS` people
+  whose answer in the cell differs from their answer at its last release (joins, leaves,
+  changes; `bot.insight.release` reads them per person), and neither their old answers nor
+  their new ones may be a small group answering alike, even with the answers of
+  `INSIDERS` of them (a reader who is one of them) taken out.
 
 Totals are over the layers shown in full only, so "total minus the shown layers" leaves
 nothing to subtract; no large cell is hidden to protect a small one.
@@ -33,7 +39,12 @@ from bot.insight.aggregation import Cell, StatementAggregate
 # are the finding, and a near-unanimous large cell is reported as it is.
 SMALL_CELL_FACTOR = 4
 
+# How many of the people behind a change the reader may be (or know the answers of): one,
+# the reader themself, who also knows who everybody else behind the change is.
+INSIDERS = 1
+
 Counts = Mapping[str, int]
+Transition = tuple[str | None, str | None]  # (answer at the last release, answer now)
 
 
 class Withheld(enum.StrEnum):
@@ -89,6 +100,40 @@ def discloses(counts: Counts, classes: Mapping[str, str], k: int) -> bool:
     for option, c in counts.items():
         by_class[classes.get(option, option)] += c
     return n - max(by_class.values()) < k
+
+
+def discloses_after(counts: Counts, classes: Mapping[str, str], k: int, known: int) -> bool:
+    """Whether `counts` could be a small group answering alike once the reader takes out the
+    answers of up to `known` of its members (their own): taking one out of a class other
+    than the largest lowers the number outside it by one, which is the worst case."""
+    n = sum(counts.values())
+    if n == 0:
+        return False
+    by_class: Counter[str] = Counter()
+    for option, c in counts.items():
+        by_class[classes.get(option, option)] += c
+    out = min(known, n - 1)
+    return n - out < SMALL_CELL_FACTOR * k and n - max(by_class.values()) - out < k
+
+
+def people_releasable(transitions: Mapping[Transition, int], classes: Mapping[str, str],
+                      k: int, insiders: int = INSIDERS) -> bool:
+    """Whether the people behind a cell's change since its last release are enough: at least
+    k + `insiders` of them, and neither their answers then nor their answers now a small
+    group answering alike with `insiders` of them taken out (see the module docstring)."""
+    people = sum(n for (old, new), n in transitions.items() if old != new)
+    if people < k + insiders:
+        return False
+    then: Counter[str] = Counter()
+    now: Counter[str] = Counter()
+    for (old, new), n in transitions.items():
+        if old != new:
+            if old is not None:
+                then[old] += n
+            if new is not None:
+                now[new] += n
+    return not (discloses_after(then, classes, k, insiders)
+                or discloses_after(now, classes, k, insiders))
 
 
 def change_releasable(current: Counts, earlier: Counts, classes: Mapping[str, str],

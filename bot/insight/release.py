@@ -7,8 +7,13 @@ the rules in `bot.insight.privacy` allow it, and hands out the latest version, s
 output shows the same figures for a cell and they change only in steps that cannot be
 pinned on fewer than k people.
 
-Versions are numbered per cell under a unique constraint: when two processes release the
-same cell at once, one insert wins, the other does nothing and both publish the winner.
+Besides the net counts, a release is judged on the people behind the change: each one's
+answer as of the cell's last release is kept (table `released_answers`, written by
+database triggers on the first change after a release, see `bot.insight.release_people`),
+so joins, leaves and changes of mind are counted per person, not netted out.
+
+The release runs under a lock that holds off writes to positions and other releases
+(both databases); versions are numbered per cell under a unique constraint as well.
 """
 
 from __future__ import annotations
@@ -30,8 +35,16 @@ from bot.insight.privacy import (
     VisibleStatement,
     answer_classes,
     apply_threshold,
+    people_releasable,
     releasable,
     until_closed,
+)
+from bot.insight.release_people import (
+    drop_departed,
+    hold_writes,
+    live_counts,
+    tracked,
+    transitions,
 )
 from bot.store.db import Database
 from bot.store.models import ReleasedCell, Statement
@@ -88,32 +101,51 @@ async def release_statement(db: Database, statement: StatementAggregate, *, camp
 async def _release(db: Database, campaign_id: str, statements: Sequence[StatementAggregate], *,
                    scale: Sequence[ScaleOption], k: int,
                    now: datetime) -> dict[str, dict[str, Counts]]:
-    """Statement key -> layer -> the counts to publish (latest version, new ones added)."""
+    """Statement key -> layer -> the counts to publish (latest version, new ones added).
+
+    One transaction that holds off every write to `positions` (and every other release),
+    so the per-person changes read here, the versions written and the released answers removed
+    are of one moment. The aggregate was read before it: a cell whose counts are not
+    that moment's (somebody answered in between) keeps its figures until the next release.
+    """
     if not statements:
         return {}
-    async with db.sessions() as session:
+    async with db.transaction() as session:
+        await hold_writes(session, db.dialect)
         ids: dict[str, int] = {key: id_ for key, id_ in (await session.execute(
             select(Statement.key, Statement.id).where(
                 Statement.campaign_id == campaign_id,
                 Statement.key.in_([s.key for s in statements])))).all()}
         history = await _history(session, ids.values())
-    classes = answer_classes(scale)
-    new_rows: list[dict[str, Any]] = []
-    for statement in statements:
-        statement_id = ids.get(statement.key)
-        if statement_id is None:
-            continue
-        for layer, cell in statement.cells.items():
-            versions = history.get((statement_id, layer), [])
-            current = {option: n for option, n in cell.counts.items() if n}
+        untracked = await _untracked(session, history)
+        moved = await transitions(session, db.dialect,
+                                  {cell: len(v) for cell, v in history.items()})
+        cells = {(ids[s.key], layer): {o: n for o, n in cell.counts.items() if n}
+                 for s in statements if s.key in ids for layer, cell in s.cells.items()}
+        doubtful = [cell for cell, counts in cells.items()
+                    if not history.get(cell)
+                    or tracked(history[cell][-1], moved.get(cell, {})) != counts]
+        live = await live_counts(session, doubtful)
+        classes = answer_classes(scale)
+        new_rows: list[dict[str, Any]] = []
+        for cell, current in cells.items():
+            versions = history.get(cell, [])
+            if cell in live and live[cell] != current:
+                continue  # answered meanwhile: judged on the next release
             if versions and versions[-1] == current:
                 continue
-            if releasable(current, versions, classes, k):
-                new_rows.append({"statement_id": statement_id, "layer": layer,
-                                 "version": len(versions) + 1, "counts": current,
-                                 "released_at": utc(now)})
-    if new_rows:
-        async with db.transaction() as session:
+            if not releasable(current, versions, classes, k):
+                continue
+            if versions and cell not in untracked and (
+                    tracked(versions[-1], moved.get(cell, {})) != current
+                    or not people_releasable(moved.get(cell, {}), classes, k)):
+                continue
+            # (A version from before migration 0008: the changes since were not kept per
+            # person; judged on net counts alone, once.)
+            new_rows.append({"statement_id": cell[0], "layer": cell[1],
+                             "version": len(versions) + 1, "counts": current,
+                             "released_at": utc(now)})
+        if new_rows:
             # One statement for any number of rows, so it is compiled once per process.
             won = {(statement_id, layer) for statement_id, layer in await session.execute(
                 insert_for(db.dialect, ReleasedCell).on_conflict_do_nothing()
@@ -122,15 +154,24 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
                 if (row["statement_id"], row["layer"]) in won:
                     history.setdefault((row["statement_id"], row["layer"]), []).append(
                         row["counts"])
-            lost = {row["statement_id"] for row in new_rows
-                    if (row["statement_id"], row["layer"]) not in won}
-            if lost:  # another process won those versions: read what stands now
-                history = await _history(session, lost, into=history)
+            await drop_departed(session, [cell for cell in won if cell in moved])
     keys = {id_: key for key, id_ in ids.items()}
     latest: dict[str, dict[str, Counts]] = defaultdict(dict)
     for (statement_id, layer), versions in history.items():
         latest[keys[statement_id]][layer] = versions[-1]
     return latest
+
+
+async def _untracked(session: AsyncSession, history: History) -> set[tuple[int, str]]:
+    """Cells whose latest version is from before migration 0008 (not followed per person)."""
+    if not history:
+        return set()
+    rows = await session.execute(
+        select(ReleasedCell.statement_id, ReleasedCell.layer, ReleasedCell.version)
+        .where(ReleasedCell.statement_id.in_({s for s, _ in history}),
+               ReleasedCell.tracked.is_(False)))
+    return {(s, layer) for s, layer, version in rows
+            if len(history.get((s, layer), ())) == version}
 
 
 async def _history(session: AsyncSession, statement_ids: Iterable[int], *,

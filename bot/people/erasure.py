@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 
 from bot.domain import Identity
 from bot.store.db import Database
@@ -17,9 +17,19 @@ from bot.store.models import (
     Participant,
     Position,
     PositionEvent,
+    ReleasedAnswer,
+    ReleasedCell,
     ReminderSent,
     RosterEmailLookup,
 )
+
+
+def _of_latest_release() -> ColumnElement[bool]:
+    """A released-answer row of its cell's latest release (older ones are stale)."""
+    return ReleasedAnswer.version == (
+        select(func.max(ReleasedCell.version))
+        .where(ReleasedCell.statement_id == ReleasedAnswer.statement_id,
+               ReleasedCell.layer == ReleasedAnswer.layer).scalar_subquery())
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +68,12 @@ async def forget(db: Database, who: Identity) -> Erasure:
             return Erasure(known=bool(lookups.rowcount), positions=0)  # type: ignore[attr-defined]
         erased = await session.execute(
             delete(Position).where(Position.participant_id == participant_id))
+        # Their answers as of the last releases (written by the delete above too) stay as
+        # "an answer that left this cell", unlinked from them, until the cell's next release:
+        # without them the departure would not count among the people behind a change.
+        mine = ReleasedAnswer.participant_id == participant_id
+        await session.execute(delete(ReleasedAnswer).where(mine, ~_of_latest_release()))
+        await session.execute(update(ReleasedAnswer).where(mine).values(participant_id=None))
         for table in (PositionEvent, ReminderSent):
             await session.execute(delete(table).where(table.participant_id == participant_id))
         await session.execute(delete(Participant).where(Participant.id == participant_id))

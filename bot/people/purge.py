@@ -15,7 +15,14 @@ from datetime import datetime
 from sqlalchemy import delete, exists, select, union
 
 from bot.store.db import Database
-from bot.store.models import Participant, Position, PositionEvent, ReminderSent, Statement
+from bot.store.models import (
+    Participant,
+    Position,
+    PositionEvent,
+    ReleasedAnswer,
+    ReminderSent,
+    Statement,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,9 @@ async def purge_campaign(db: Database, campaign_id: str, *, now: datetime,
             delete(ReminderSent).where(ReminderSent.statement_id.in_(statements))))
         positions = _rows(await session.execute(
             delete(Position).where(Position.statement_id.in_(statements))))
+        # Answers as of the last releases (the delete above writes them for released cells).
+        await session.execute(
+            delete(ReleasedAnswer).where(ReleasedAnswer.statement_id.in_(statements)))
         people = 0
         for start in range(0, len(took_part), CHUNK):  # ... and have nothing elsewhere
             people += _rows(await session.execute(delete(Participant).where(

@@ -278,6 +278,9 @@ class ReleasedCell(Base):
     version: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict[str, int]] = mapped_column(JSON)
     released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # False for versions released before migration 0008: the changes after them were not
+    # kept per person, so the next release is judged on net counts alone, once.
+    tracked: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class RosterEmailKey(Base):
@@ -330,3 +333,27 @@ class BaselineCell(Base):
     layer: Mapped[str] = mapped_column(String(64))
     option_key: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(Integer)
+
+
+class ReleasedAnswer(Base):
+    """One person's answer in a released cell as of its release `version`, and now.
+
+    Written by database triggers on `positions` (migration 0008) on every change; rows of
+    a cell's earlier versions are stale (overwritten on the person's next change).
+    `participant_id` is NULL once the person was forgotten; an option NULL when they were
+    not in the cell (then or now).
+    """
+
+    __tablename__ = "released_answers"
+    __table_args__ = (
+        UniqueConstraint("statement_id", "participant_id", "layer"),
+        Index("ix_released_answers_cell", "statement_id", "layer", "version", "option_key",
+              "current_option"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
+    participant_id: Mapped[int | None] = mapped_column(Integer)
+    layer: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    option_key: Mapped[str | None] = mapped_column(String(64))
+    current_option: Mapped[str | None] = mapped_column(String(64))

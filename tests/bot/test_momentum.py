@@ -56,7 +56,8 @@ async def phase_two(service: CampaignService) -> None:
     move_clock(service, T0 + timedelta(days=2))
     for n, (user, option) in enumerate([("R7", "helemaal_eens"), ("R8", "neutraal"),
                                         ("R9", "helemaal_oneens"), ("R10", "weet_niet"),
-                                        ("R11", "eens")]):
+                                        ("R11", "eens"), ("R12", "neutraal"),
+                                        ("R13", "helemaal_eens")]):
         await answer(service, user, "rijk", S1, option, at=20 + n)
     await answer(service, "G1", "gemeente", S1, "eens", at=30)
     await answer(service, "G2", "gemeente", S1, "oneens", at=31)
@@ -92,21 +93,22 @@ async def test_momentum_since_the_previous_digest(data: CampaignService) -> None
     await phase_two(data)
     momentum = await momentum_at(data, NOW)
     assert momentum.since == FIRST_DIGEST
-    # Gemeente +1 and waterschap +2 are under k: only rijk's five new positions are said.
-    assert momentum.new_positions == {"rijk": 5}
+    # Gemeente +1 and waterschap +2 are under k: only rijk's seven new positions are said
+    # (seven, spread, so that with any one of them taken out the rest still may be shown).
+    assert momentum.new_positions == {"rijk": 7}
     assert momentum.people_changed == 0  # G1 only (G2 clicked the same option again)
-    assert momentum.participation == {"gemeente": (3, 3), "rijk": (6, 11),
+    assert momentum.participation == {"gemeente": (3, 3), "rijk": (6, 13),
                                       "waterschap": (0, 2)}
     moved = momentum.moved_most
     assert moved is not None
     assert (moved.statement_key, moved.layer) == (S1, "rijk")
-    assert (moved.before, moved.after) == (pytest.approx(2 / 6), pytest.approx(4 / 11))
+    assert (moved.before, moved.after) == (pytest.approx(2 / 6), pytest.approx(5 / 13))
     assert momentum.fewest_answers is not None
     assert (momentum.fewest_answers.statement_key, momentum.fewest_answers.answers) == (S2, 3)
     comparisons = {c.layer: c for c in momentum.comparisons}
-    assert comparisons["rijk"].agree_share == pytest.approx(4 / 11)
+    assert comparisons["rijk"].agree_share == pytest.approx(5 / 13)
     assert comparisons["rijk"].others_agree_share is None  # no other layer shown in full
-    assert comparisons["rijk"].response_rate == pytest.approx(11 / 22)
+    assert comparisons["rijk"].response_rate == pytest.approx(13 / 26)
     assert comparisons["rijk"].others_response_rate == pytest.approx(6 / 10)
     assert comparisons["gemeente"].agree_share is None
     assert comparisons["gemeente"].response_rate == pytest.approx(4 / 6)
@@ -139,10 +141,10 @@ async def test_the_digest_tells_it_in_dutch_without_naming_anyone(
     # The lines per statement and layer travel in the table attached to the digest.
     text = render_text(document) + "\n".join(a.text for a in document.attachments)
     assert document.sections[0].title == "Sinds de vorige samenvatting"
-    assert "Nieuwe posities: Rijk +5." in text
+    assert "Nieuwe posities: Rijk +7." in text
     assert "veranderden van positie" not in text and "veranderde van positie" not in text
-    assert "(Rijk): van 33% naar 36% eens." in text
-    assert "Deelnemers per laag: Rijk 6 → 11, Gemeente 3 → 3, Waterschap 0 → 2." in text
+    assert "(Rijk): van 33% naar 38% eens." in text
+    assert "Deelnemers per laag: Rijk 6 → 13, Gemeente 3 → 3, Waterschap 0 → 2." in text
     assert f"Van Waterschap nog geen antwoorden op {THEME1}." in text
     assert f"Van Gemeente nog maar 1 antwoord op {THEME2}." in text
     assert "Gemeente (3): niet uitgesplitst, ter bescherming van een kleine groep" in text
