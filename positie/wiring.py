@@ -128,6 +128,7 @@ async def run_until_stopped(settings: Settings) -> None:
             runtime.polling = leadership or runtime.polling
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
+        await runtime.service.tallies.resume()  # tally edits a stopped process left behind
         if not runtime.service.gateways:
             log.warning("no platform is enabled: set enabled = true in one of the sections "
                         "%s", ", ".join(f"[{p.name}]" for p in PLATFORMS))
