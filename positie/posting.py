@@ -32,5 +32,5 @@ async def post_statements(settings: Settings, *, key: str | None, theme: str | N
     finally:
         await runtime.close()
     if len(keys) > 1:
-        typer.echo(f"{len(keys)} statements opened; {pending} post(s) not settled yet")
+        typer.echo(f"{len(keys)} statements opened; {pending} post(s) kept for retry")
     return pending

@@ -101,7 +101,7 @@ class CrashLog:
     # Per kill: the calls in flight at it (outbox rows left in "sending" by that process),
     # counted per platform.
     in_flight_at_kills: list[dict[str, int]] = field(default_factory=list)
-    left_sending: int = 0  # rows in "sending" when the last kill was done with
+    left_sending: int = 0  # rows in "sending" after the first kill
     blocked: Run | None = None  # the rerun during which every send was refused
 
     @property
@@ -174,8 +174,8 @@ async def rows_sending(db_url: str) -> set[tuple[str, int, str, str]]:
 async def until_settled(config: Path, args: list[str], *, slack: SlackEmulator,
                         telegram: TelegramEmulator, db_url: str, kill_points: list[int],
                         max_reruns: int = 4, blocked_rerun: bool = False) -> CrashLog:
-    """Run with a kill at each of `kill_points`, then (blocked_rerun) once while every send
-    is refused, then rerun (no kill) until exit 0."""
+    """Run with a kill at each of `kill_points` (with blocked_rerun: after the first kill,
+    once while every send is refused), then rerun (no kill) until exit 0."""
     log = CrashLog()
     counted: set[tuple[str, int, str, str]] = set()
     for point in kill_points:
@@ -187,16 +187,16 @@ async def until_settled(config: Path, args: list[str], *, slack: SlackEmulator,
         new = sending - counted  # a row an earlier kill left and nobody took since: once
         counted |= sending
         log.in_flight_at_kills.append(dict(Counter(platform for *_, platform in new)))
-        log.left_sending = len(sending)
-    if log.in_flight_at_kills and blocked_rerun:
-        block_sends(slack, telegram)
-        try:
-            log.blocked = await run_cli(config, args, slack=slack, telegram=telegram,
-                                        kill_after=None)
-        finally:
-            slack.clear_faults()
-            telegram.clear_faults()
-        log.runs.append(log.blocked)
+        if blocked_rerun and log.blocked is None:  # right after the first kill
+            log.left_sending = len(sending)
+            block_sends(slack, telegram)
+            try:
+                log.blocked = await run_cli(config, args, slack=slack, telegram=telegram,
+                                            kill_after=None)
+            finally:
+                slack.clear_faults()
+                telegram.clear_faults()
+            log.runs.append(log.blocked)
     for _ in range(max_reruns):
         if log.runs and not log.runs[-1].killed and log.runs[-1].code == 0:
             break

@@ -22,6 +22,7 @@ from bot.document import Document
 from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, OutgoingPart
 from bot.publishing.lease import ProcessLease
 from bot.publishing.outbox import (
+    UNSURE,
     Seen,
     claim,
     find_earlier,
@@ -175,9 +176,11 @@ async def _deliver_part(db: Database, gateway: ChatGateway, target: ChannelTarge
             return ["elsewhere"], None
     notes = ["resumed"] if seen.status == "sending" else []
     outgoing = OutgoingPart(kind=part.kind, payload=dict(part.payload), data=part.data)
+    looked = False
     try:
         earlier = await find_earlier(gateway, target, seen, part.delivery_key,
                                      part=outgoing, after=after)
+        looked = gateway.can_check_delivery  # not there: an earlier call did not arrive
         if earlier is not None:
             await _settle(db, part.id, earlier, now)
             return [*notes, "found"], earlier
@@ -189,13 +192,15 @@ async def _deliver_part(db: Database, gateway: ChatGateway, target: ChannelTarge
                   "it (`positie channels` shows when it is tried again)",
                   gateway.platform, target.external_id, exc, period)
         await mark_channel_inactive(db, target.id, str(exc), now=now)
-        await _release(db, part.id, str(exc))
+        await _release(db, part.id, str(exc), status=UNSURE if is_uncertain(seen)
+                       and not looked else "pending")
         return [n for n in notes if n != "resent"] + ["failed", "unavailable"], None
     except Exception as exc:  # released for a later retry, never dropped silently
         log.warning("digest %s part %d (%s) to %s channel %s failed (%s); kept for retry",
                     period, part.part + 1, part.kind, gateway.platform, target.external_id,
                     exc)
-        await _release(db, part.id, str(exc), status=released_status(exc))
+        await _release(db, part.id, str(exc), status=released_status(
+            exc, still_unsure=is_uncertain(seen) and not looked))
         return [n for n in notes if n != "resent"] + ["failed"], None
     await _settle(db, part.id, ref, now)
     return [*notes, "sent"], ref

@@ -53,8 +53,9 @@ class ProcessLease:
     """This process as an outbox owner: registered on first use, renewed in the background
     while the process lives, removed on close."""
 
-    def __init__(self, *, db: Database) -> None:
+    def __init__(self, *, db: Database, heartbeat: timedelta = HEARTBEAT) -> None:
         self._db = db
+        self._heartbeat = heartbeat
         self.host = socket.gethostname()[:255]
         self.pid = os.getpid()
         self.owner = f"{self.host[:40]}:{self.pid}:{uuid.uuid4().hex[:12]}"
@@ -76,7 +77,7 @@ class ProcessLease:
 
     async def _renew(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT.total_seconds())
+            await asyncio.sleep(self._heartbeat.total_seconds())
             try:
                 async with self._db.transaction() as session:
                     await session.execute(update(OutboxOwner).where(

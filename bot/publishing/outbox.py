@@ -52,10 +52,11 @@ def is_uncertain(seen: Seen) -> bool:
     return seen.status in (SENDING, UNSURE)
 
 
-def released_status(exc: BaseException) -> str:
+def released_status(exc: BaseException, *, still_unsure: bool = False) -> str:
     """What a row becomes after its call raised `exc`: "pending" when the platform answered
-    with a refusal (nothing arrived), UNSURE when it may have arrived."""
-    if isinstance(exc, DeliveryFailed) and not exc.may_have_arrived:
+    with a refusal (nothing arrived), UNSURE when it may have arrived — or when an earlier
+    call may have (`still_unsure`: the row was uncertain and nobody looked)."""
+    if isinstance(exc, DeliveryFailed) and not exc.may_have_arrived and not still_unsure:
         return "pending"
     return UNSURE
 

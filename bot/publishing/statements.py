@@ -25,6 +25,7 @@ from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, PostRef
 from bot.publishing.channels import mark_unreachable
 from bot.publishing.lease import ProcessLease
 from bot.publishing.outbox import (
+    UNSURE,
     Seen,
     claim,
     find_earlier,
@@ -143,8 +144,10 @@ async def _deliver_one(db: Database, gateway: ChatGateway, row: Any, view: State
         if not await claim(session, Post, seen, owner=me, now=now, delivery_key=key):
             return ["elsewhere"]
     notes = ["resumed"] if seen.status == "sending" else []
+    looked = False
     try:
         earlier = await find_earlier(gateway, target, seen, key)
+        looked = gateway.can_check_delivery  # not there: an earlier call did not arrive
         if earlier is not None:
             await _settle(db, row.id, PostRef(earlier), now)
             log.info("statement %s in %s channel %s: an earlier attempt had arrived (%s); "
@@ -159,12 +162,14 @@ async def _deliver_one(db: Database, gateway: ChatGateway, row: Any, view: State
                   "and posts what it missed; `positie channels retry %s` tries now.",
                   gateway.platform, row.external_id, exc, view.key, row.external_id)
         await mark_channel_inactive(db, row.channel_id, str(exc), now=now)
-        await _release(db, row.id, str(exc))
+        await _release(db, row.id, str(exc), status=UNSURE if is_uncertain(seen)
+                       and not looked else "pending")
         return [n for n in notes if n != "resent"] + ["unavailable"]
     except Exception as exc:  # kept for retry whatever the cause; nothing is dropped
         log.warning("posting statement %s to %s channel %s failed (%s); kept for retry",
                     view.key, gateway.platform, row.external_id, exc)
-        await _release(db, row.id, str(exc), status=released_status(exc))
+        await _release(db, row.id, str(exc), status=released_status(
+            exc, still_unsure=is_uncertain(seen) and not looked))
         return [n for n in notes if n != "resent"] + ["pending"]
     await _settle(db, row.id, ref, now)
     return [*notes, "posted"]

@@ -25,7 +25,7 @@ from emulators.telegram import TelegramEmulator
 from tests.crash_world import CrashLog, slack_ids, telegram_ids, until_settled, write_config
 
 SEED = int(os.environ.get("POSITIE_CRASH_SEED", "9"))
-KILLS = 3
+KILLS = int(os.environ.get("POSITIE_CRASH_KILLS", "2"))  # kills per command
 STATEMENT = "visie-rijk"
 
 

@@ -137,3 +137,24 @@ async def test_run_start_up_survives_502_from_get_me_and_auth_test(tmp_path: Pat
         assert [c.status for c in slack.calls_to("auth.test")].count(502) == 5
         assert [c.status for c in telegram.calls_to("getMe")].count(502) == 6
         assert "Telegram is not answering" in log  # the start-up back-off took over
+
+
+async def test_sigterm_stops_a_start_up_that_waits_for_telegram(tmp_path: Path) -> None:
+    async with SlackEmulator() as slack, TelegramEmulator() as telegram:
+        config = write_config(tmp_path, slack, telegram, slack_channels=slack_ids(1),
+                              telegram_chats=telegram_ids(1))
+        telegram.fail_next("getMe", 502, "Bad Gateway", times=10_000)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "positie", "run", "-c", str(config), cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        assert process.stderr is not None
+        seen = b""
+        while b"Telegram is not answering" not in seen:  # the back-off has begun
+            line = await asyncio.wait_for(process.stderr.readline(), timeout=60)
+            assert line, seen.decode()[-3000:]
+            seen += line
+        process.send_signal(signal.SIGTERM)
+        _, rest = await asyncio.wait_for(process.communicate(), timeout=10)
+        log = (seen + rest).decode()
+        assert process.returncode == 0, log[-3000:]
+        assert "stopping during start-up" in log and "Traceback" not in log
