@@ -1,7 +1,8 @@
 """The crash suite's world: both emulators in the test process, the real `positie` CLI in a
 subprocess against them, killed with SIGKILL when the emulators have answered a seeded
 random number of sending calls (the kill lands after the call took effect and before the
-process read the answer: the worst moment), then rerun until it exits 0."""
+process read the answer: the worst moment), rerun once with every send refused if asked,
+then rerun until it exits 0."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 """Crash suite: `positie post` fan-out to 50 + 50 channels and `positie digest` to 20 + 20,
-as real subprocesses killed with SIGKILL at seeded random points (POSITIE_CRASH_SEED),
-then rerun until they exit 0. Afterwards every statement × channel and every digest part
-has arrived, no outbox row is left unsettled, Slack shows nothing twice (each attempt is
-looked up by its metadata before it is sent again) and Telegram shows at most one repeat
-per call that was in flight at a kill."""
+as real subprocesses killed with SIGKILL at seeded random points (POSITIE_CRASH_SEED,
+POSITIE_CRASH_KILLS kills per command, 2 by default). After the first kill one rerun meets
+every send refused: it must exit 1 and say how many rows it took over. Then reruns until
+exit 0. Afterwards every statement × channel and every digest part has arrived, no outbox
+row is left unsettled, Slack shows nothing twice (each attempt is looked up by its metadata
+before it is sent again) and Telegram shows at most one repeat per call that was in flight
+at a kill (the figures are printed with -s)."""
 
 from __future__ import annotations
 
