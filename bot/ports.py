@@ -34,6 +34,17 @@ class PrivateTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class OutgoingPart:
+    """One message of a digest as a gateway renders it for one channel: stored in the outbox
+    as it is (JSON payload, bytes for an image or file), so a rerun sends exactly what is
+    missing."""
+
+    kind: str  # "text", "chart" or "file"
+    payload: dict[str, object]
+    data: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Check:
     """One line of `positie doctor`: what was checked, whether it is fine, and the fix."""
 
@@ -51,7 +62,15 @@ class ChannelUnavailable(Exception):
 
 
 class DeliveryFailed(Exception):
-    """A transient failure after the gateway's own retries; the post is kept for later."""
+    """A transient failure after the gateway's own retries; the post is kept for later.
+
+    `may_have_arrived`: the platform gave no answer (a timeout), so the message may be
+    there; otherwise the platform refused it and nothing arrived.
+    """
+
+    def __init__(self, message: str, *, may_have_arrived: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_arrived = may_have_arrived
 
 
 class RetryLater(DeliveryFailed):
@@ -65,8 +84,24 @@ class RetryLater(DeliveryFailed):
 class ChatGateway(Protocol):
     platform: str
     opt_out_command: str  # what a person sends to stop reminders (shown in each reminder)
+    # Whether find_delivered can tell if an earlier attempt arrived (Slack: yes; Telegram's
+    # sendMessage leaves no trace to look for, so an attempt in flight may repeat once).
+    can_check_delivery: bool
+    # Calls this platform gets at once during a fan-out. Rows wait for a slot unclaimed, so
+    # a crash leaves at most this many uncertain where the platform cannot check.
+    in_flight_limit: int
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
+        """Post it, tagged with the outbox row's delivery key where the platform allows."""
+        ...
+
+    async def find_delivered(self, channel: ChannelTarget, key: str, *,
+                             part: OutgoingPart | None = None,
+                             after: str | None = None) -> str | None:
+        """The message (or file) an earlier attempt with this delivery key left in the
+        channel, or None. For a digest part: the part, and the reference of the digest's
+        last text part before it. Only called when can_check_delivery."""
         ...
 
     async def close_statement(self, channel: ChannelTarget, post: PostRef,
@@ -85,8 +120,14 @@ class ChatGateway(Protocol):
         Raises RetryLater when the platform says when to try again."""
         ...
 
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        """The digest as this channel's messages, in the order they are to be sent."""
+        ...
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        """Send one stored digest part; returns its message (or file) reference. Raises
+        RetryLater when the platform says when to try again."""
         ...
 
     async def can_post(self, channel: ChannelTarget) -> Check:
@@ -96,7 +137,8 @@ class ChatGateway(Protocol):
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:
         """A private message, with the statement's answer buttons when given. Raises
-        ChannelUnavailable when the person cannot be reached privately."""
+        ChannelUnavailable when the person cannot be reached privately, RetryLater when the
+        platform says when to try again."""
         ...
 
 

@@ -44,6 +44,7 @@ from bot.publishing.channels import (
     mark_unreachable,
 )
 from bot.publishing.digest_delivery import DigestReport, post_digest
+from bot.publishing.lease import ProcessLease
 from bot.publishing.lifecycle import check_close, check_open, posted_before, reopen_posts
 from bot.publishing.posts import PollPost, find_poll
 from bot.publishing.selection import keys_to_open
@@ -81,9 +82,11 @@ class CampaignService:
         self.metrics: Metrics = NoMetrics()  # the composition root sets Prometheus's
         self.writer = PositionWriter(db=db, campaign_id=self.campaign_id,
                                      option_keys=self._option_keys, now=clock.now)
+        self.lease = ProcessLease(db=db)  # this process as owner of the outbox rows it sends
         # Adapters enable their platform (with its edit interval) when live tallies are on.
         self.tallies = TallyRefresher(db=db, campaign_id=self.campaign_id,
-                                      gateways=self.gateways, statement_view=self.statement_view)
+                                      gateways=self.gateways, statement_view=self.statement_view,
+                                      lease=self.lease)
 
     # -- texts and labels -------------------------------------------------------------
     def texts(self, language: str | None = None) -> Texts:
@@ -116,8 +119,9 @@ class CampaignService:
         view = replace(current, state=StatementState.OPEN)
         earlier = (await posted_before(self.db, await self._statement_id(key))
                    if current.state is StatementState.CLOSED else [])
-        report = await open_statement(self.db, self.gateways, campaign_id=self.campaign_id,
-                                      key=key, view=view, now=self.clock.now())
+        report = await open_statement(self.db, self.gateways, lease=self.lease,
+                                      campaign_id=self.campaign_id, key=key, view=view,
+                                      now=self.clock.now())
         if earlier:
             reopened = await reopen_posts(self.db, self.gateways, post_ids=earlier, view=view,
                                           now=self.clock.now())
@@ -141,9 +145,11 @@ class CampaignService:
 
     # -- positions and layers -----------------------------------------------------------
     async def aclose(self) -> None:
-        """Stop background work (tally edits, the position writer); the database stays open."""
+        """Stop background work (tally edits, the position writer, the outbox heartbeat); the
+        database stays open."""
         self.tallies.cancel()
         await self.writer.close()
+        await self.lease.release()
 
     async def record(self, vote: Vote) -> PositionResult:
         result = await self.writer.record(vote)
@@ -296,7 +302,8 @@ class CampaignService:
     async def publish_digest(self, *, period: str, chart_png: bytes | None = None,
                              document: Document | None = None) -> DigestReport:
         document = document or await self.digest()
-        return await post_digest(self.db, self.gateways, campaign_id=self.campaign_id,
+        return await post_digest(self.db, self.gateways, lease=self.lease,
+                                 campaign_id=self.campaign_id,
                                  period=period, document=document, chart_png=chart_png,
                                  now=self.clock.now())
 

@@ -15,7 +15,14 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.document import Document
 from bot.domain import Outcome, StatementView
-from bot.ports import ChannelTarget, ChannelUnavailable, ChatGateway, PostRef, PrivateTarget
+from bot.ports import (
+    ChannelTarget,
+    ChannelUnavailable,
+    ChatGateway,
+    OutgoingPart,
+    PostRef,
+    PrivateTarget,
+)
 
 __all__ = ["CONTENT_TYPE_LATEST", "MeteredGateway", "PrometheusMetrics"]
 
@@ -96,9 +103,10 @@ class MeteredGateway:
         command) is the wrapped gateway's."""
         return getattr(self.inner, name)
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
         try:
-            ref = await self.inner.post_statement(channel, statement)
+            ref = await self.inner.post_statement(channel, statement, key=key)
         except ChannelUnavailable:
             self._count("statement", "failed")
             raise
@@ -112,10 +120,14 @@ class MeteredGateway:
                               statement: StatementView) -> None:
         await self.inner.close_statement(channel, post, statement)
 
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        return self.inner.digest_parts(channel, digest, chart_png)
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        """One digest message (text, chart or table file): counted per part."""
         try:
-            await self.inner.post_digest(channel, digest, chart_png)
+            ref = await self.inner.send_part(channel, part, key=key)
         except ChannelUnavailable:
             self._count("digest", "failed")
             raise
@@ -123,6 +135,7 @@ class MeteredGateway:
             self._count("digest", "kept_for_retry")
             raise
         self._count("digest", "sent")
+        return ref
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:

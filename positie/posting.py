@@ -6,6 +6,7 @@ import typer
 
 from bot.audit.trail import CLI
 from bot.settings.config import Settings
+from positie.delivery_report import post_summary
 from positie.wiring import build_runtime
 
 
@@ -22,14 +23,12 @@ async def post_statements(settings: Settings, *, key: str | None, theme: str | N
                        f"nothing to post: every statement of {theme} is closed")
         for statement_key in keys:
             report = await runtime.service.open(statement_key)
-            missed = report.pending + report.unavailable
+            missed = report.unsettled
             pending += missed
             await runtime.service.audit(
                 via=CLI, actor=CLI, action="post", target=statement_key,
                 outcome=f"posted {report.posted}, reopened {report.reopened}, kept {missed}")
-            reopened = f", reopened in {report.reopened}" if report.reopened else ""
-            typer.echo(f"{statement_key}: posted to {report.posted} channel(s){reopened}, "
-                       f"{report.pending} kept for retry, {report.unavailable} unavailable")
+            typer.echo(post_summary(statement_key, report))
     finally:
         await runtime.close()
     if len(keys) > 1:

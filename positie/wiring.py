@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
 
 from adapters.registry import PLATFORMS
@@ -81,8 +82,11 @@ async def prepare_database(db: Database, settings: Settings, clock: Clock, *,
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None,
                         with_adapters: bool = True, import_statements: bool = True,
-                        platforms: Collection[str] | None = None) -> Runtime:
-    """`platforms`: build only these platforms' adapters (default: every enabled one)."""
+                        platforms: Collection[str] | None = None,
+                        check_credentials: bool = True) -> Runtime:
+    """`platforms`: build only these platforms' adapters (default: every enabled one).
+    `check_credentials`: ask each platform about its token now (`positie run` does it
+    after its monitoring listener is up, so readiness shows a platform being waited for)."""
     clock = clock or SystemClock()
     if settings.campaign.low_threshold:
         log.warning("privacy_threshold = %d is below 3 (allow_low_threshold = true): small "
@@ -104,7 +108,8 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
             if section.enabled and (platforms is None or platform.name in platforms):
                 adapter = platform.build(service, section)
                 runtime.add_adapter(platform.name, adapter)
-                await adapter.check_credentials()  # a wrong token stops here, nothing sent
+                if check_credentials:  # a wrong token stops here, nothing sent
+                    await adapter.check_credentials()
     except BaseException:
         await runtime.close()
         raise
@@ -113,7 +118,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None,
 
 async def run_until_stopped(settings: Settings) -> None:
     """`positie run`: serve until SIGINT/SIGTERM, then stop in reverse order."""
-    runtime = await build_runtime(settings)
+    runtime = await build_runtime(settings, check_credentials=False)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -123,11 +128,17 @@ async def run_until_stopped(settings: Settings) -> None:
             settings=settings.monitoring, db=runtime.db, metrics=runtime.metrics,
             platforms={name: (lambda a=adapter: a.connected)  # type: ignore[misc]
                        for name, adapter in runtime.adapters.items()})
+        # A platform that answers 5xx or times out at start-up is waited for with back-off
+        # (/readyz says it is not connected yet); SIGTERM still stops us meanwhile.
+        for adapter in runtime.adapters.values():
+            if not await unless_stopped(adapter.check_credentials(), stop):
+                return
         for adapter in runtime.adapters.values():
             leadership = await start_adapter(runtime, adapter)  # each says how it listens
             runtime.polling = leadership or runtime.polling
         for key in await runtime.service.open_statement_keys():
             await runtime.service.open(key)  # delivers posts still pending from earlier
+        await runtime.service.tallies.resume()  # tally edits a stopped process left behind
         if not runtime.service.gateways:
             log.warning("no platform is enabled: set enabled = true in one of the sections "
                         "%s", ", ".join(f"[{p.name}]" for p in PLATFORMS))
@@ -180,3 +191,19 @@ def scheduler_for(runtime: Runtime) -> CampaignScheduler | None:
         return None
     return CampaignScheduler(service=runtime.service, schedule=schedule,
                              clock=runtime.service.clock)
+
+
+async def unless_stopped(work: Awaitable[object], stop: asyncio.Event) -> bool:
+    """Run `work` unless `stop` is set first (then cancel it); True when it finished."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        log.info("stopping during start-up")
+        return False
+    task.result()  # a start-up error (a refused token) is raised here
+    return True

@@ -61,8 +61,9 @@ async def open_next_statement(service: CampaignService, *, now: datetime,
     report = await service.open(key)
     log.info("opened statement %s: %d posted, %d kept for retry, %d channel(s) unavailable",
              key, report.posted, report.pending, report.unavailable)
-    if report.pending:
-        raise RunIncomplete(f"statement {key}: {report.pending} channel(s) kept for retry")
+    if report.pending or report.elsewhere:
+        raise RunIncomplete(f"statement {key}: {report.pending + report.elsewhere} channel(s) "
+                            "not posted yet")
     return (f"opened {key}: {report.posted} posted, {report.pending} pending, "
             f"{report.unavailable} unavailable")
 
@@ -76,11 +77,13 @@ async def send_due_reminders(service: CampaignService, *, now: datetime,
                  slot_key(slot), local.strftime("%a %H:%M"))
         return "quiet hours or weekend: no reminders"
     views = [await service.statement_view(k) for k in await service.open_statement_keys()]
-    report = await send_reminders(service.db, service.gateways, campaign_id=service.campaign_id,
-                                  statements=views, texts=service.texts(), now=now)
-    log.info("reminders: %d sent, %d unreachable, %d failed", report.sent, report.unreachable,
-             report.failed)
-    return f"{report.sent} sent, {report.unreachable} unreachable, {report.failed} failed"
+    report = await send_reminders(service.db, service.gateways, lease=service.lease,
+                                  campaign_id=service.campaign_id, statements=views,
+                                  texts=service.texts(), now=now)
+    log.info("reminders: %d sent, %d unreachable, %d kept for retry (%d resumed from an "
+             "earlier run)", report.sent, report.unreachable, report.failed, report.resumed)
+    return (f"{report.sent} sent, {report.unreachable} unreachable, {report.failed} kept for "
+            f"retry, {report.resumed} resumed")
 
 
 async def post_scheduled_digest(service: CampaignService, *, now: datetime,

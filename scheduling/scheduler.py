@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.cadence import job_runs
 from bot.cadence.openings import OPEN_JOB
 from bot.ports import Clock
 from bot.service import CampaignService
@@ -36,16 +35,11 @@ log = logging.getLogger(__name__)
 CHECK_EVERY = timedelta(minutes=5)
 
 
-async def _resume_digest(service: CampaignService, slot: datetime) -> None:
-    await job_runs.release_interrupted_digest(service.db, campaign_id=service.campaign_id,
-                                              slot=slot)
-
-
 def job_specs(schedule: ScheduleSettings, timezone: str) -> list[JobSpec]:
     """One spec per job that has moments configured."""
     wanted = [(OPEN_JOB, schedule.open, open_next_statement, None),
               ("remind", schedule.remind, send_due_reminders, None),
-              ("digest", schedule.digest, post_scheduled_digest, _resume_digest)]
+              ("digest", schedule.digest, post_scheduled_digest, None)]
     return [JobSpec(name=name, trigger=trigger_for(moments, timezone), job=job,
                     on_resume=on_resume)
             for name, moments, job, on_resume in wanted if moments]

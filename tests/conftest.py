@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,21 @@ EXAMPLE_STATEMENTS = ROOT / "statements.example.toml"
 # and warnings are errors here: opt in for the whole session (adapters/telegram does the same
 # for production).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_found() -> Iterator[None]:
+    """A CLI command run in-process configures the root logger (as `positie` does once per
+    process); take that back after each test so the next one starts as a fresh process."""
+    from positie.logs import CurrentStderrHandler
+
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if isinstance(h, CurrentStderrHandler)]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -118,11 +118,15 @@ class TelegramWorld:
 @asynccontextmanager
 async def telegram_world(service: CampaignService, settings: Settings, *,
                          rate_limits: RateLimitPolicy | None = None,
-                         webhook: bool = False) -> AsyncIterator[TelegramWorld]:
+                         webhook: bool = False,
+                         before_start: Callable[[TelegramEmulator], None] | None = None,
+                         ) -> AsyncIterator[TelegramWorld]:
     async with TelegramEmulator(rate_limits=rate_limits or RateLimitPolicy.off(),
                                 poll_state_updates=False) as emulator:
         for chat in CHATS:
             emulator.add_chat(chat, type="supergroup", title=f"Groep {chat}")
+        if before_start is not None:  # faults the start-up is to meet
+            before_start(emulator)
         update: dict[str, Any] = {"base_url": emulator.base_url}
         if webhook:
             port = free_port()

@@ -52,6 +52,7 @@ from adapters.telegram.outbound import (
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
 from adapters.telegram.settings import TelegramSettings
+from adapters.telegram.startup import with_backoff
 from bot.domain import Identity
 from bot.ports import ChannelUnavailable, Check, PeopleDirectory
 from bot.positions import replies
@@ -251,9 +252,10 @@ class TelegramAdapter:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def check_credentials(self) -> None:
-        """getMe (inside initialize): a wrong token stops the command with the fix."""
+        """getMe (inside initialize): a wrong token stops the command with the fix; a 5xx or
+        a timeout is waited out with back-off (Telegram is unwell, the config is fine)."""
         try:
-            await self.application.initialize()
+            await with_backoff(self.application.initialize, what="Telegram start-up (getMe)")
         except InvalidToken as exc:
             raise ConfigError("telegram.bot_token: Telegram does not know this token; copy it "
                               "again from @BotFather (or POSITIE_TELEGRAM_BOT_TOKEN)") from exc

@@ -14,9 +14,17 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from adapters.telegram.diagnosis import chat_check
 from adapters.telegram.outbound import (
@@ -38,6 +46,7 @@ from bot.ports import (
     ChannelUnavailable,
     Check,
     DeliveryFailed,
+    OutgoingPart,
     PostRef,
     PrivateTarget,
     RetryLater,
@@ -66,9 +75,22 @@ def unavailable_reason(exc: TelegramError) -> str | None:
     return None
 
 
+def no_answer(exc: TelegramError) -> bool:
+    """The call got no answer (a timeout, a dropped connection: python-telegram-bot names
+    the httpx error), so it may have arrived; a 4xx or 5xx answer says it did not."""
+    return isinstance(exc, TimedOut) or (type(exc) is NetworkError
+                                         and exc.message.startswith("httpx"))
+
+
 class TelegramGateway:
     platform = TelegramSettings.name
     opt_out_command = "/stop"
+    # sendMessage takes no idempotency key and a bot cannot read a chat's history: a message
+    # in flight when the process died is sent again (it may show twice), at most that one.
+    can_check_delivery = False
+    # The rate limiter lets ~30 messages a second through; more at once would only wait
+    # inside it, claimed, and could all repeat after a crash.
+    in_flight_limit = 8
 
     def __init__(self, *, bot: Bot, service: CampaignService, live_tally: bool = True) -> None:
         self._bot = bot
@@ -85,7 +107,8 @@ class TelegramGateway:
             tally = await self._service.tally_text(statement.key, texts)
         return statement_message(statement, self._service.option_choices(texts), texts, tally)
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
         chat_id = int(channel.external_id)
         if channel.answer_mode == "poll":
             return await self._post_poll(chat_id, statement)
@@ -140,18 +163,39 @@ class TelegramGateway:
                          reply_markup=message.keyboard, link_preview_options=NO_PREVIEW)
 
     # -- digests and private messages -------------------------------------------------------
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
-        chat_id = int(channel.external_id)
-        for message in document_messages(digest):
-            await self._send(chat_id, message)
+    async def find_delivered(self, channel: ChannelTarget, key: str, *,
+                             part: OutgoingPart | None = None,
+                             after: str | None = None) -> str | None:
+        return None  # nothing to look in (can_check_delivery is False)
+
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        parts = [OutgoingPart(kind="text", payload={
+            "html": m.html, "keyboard": None if m.keyboard is None else m.keyboard.to_dict()})
+            for m in document_messages(digest)]
         if chart_png is not None:  # the caption is the chart's description (alt text)
-            await self._call(self._bot.send_photo, chat_id=chat_id, photo=chart_png,
-                             caption=caption(digest.chart_alt or digest.title))
+            parts.append(OutgoingPart(kind="chart", data=chart_png, payload={
+                "caption": caption(digest.chart_alt or digest.title)}))
         for attachment in digest.attachments:  # the full table, as a file
-            await self._call(self._bot.send_document, chat_id=chat_id,
-                             document=attachment.text.encode(), filename=attachment.filename,
-                             caption=caption(attachment.title))
+            parts.append(OutgoingPart(kind="file", data=attachment.text.encode(), payload={
+                "filename": attachment.filename, "caption": caption(attachment.title)}))
+        return parts
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        chat_id = int(channel.external_id)
+        if part.kind == "chart":
+            sent = await self._call(self._bot.send_photo, chat_id=chat_id, photo=part.data,
+                                    caption=part.payload["caption"])
+        elif part.kind == "file":
+            sent = await self._call(self._bot.send_document, chat_id=chat_id,
+                                    document=part.data, filename=part.payload["filename"],
+                                    caption=part.payload["caption"])
+        else:
+            keyboard = part.payload.get("keyboard")
+            markup = (InlineKeyboardMarkup.de_json(keyboard, None)
+                      if isinstance(keyboard, dict) else None)
+            sent = await self._send(chat_id, OutgoingMessage(str(part.payload["html"]), markup))
+        return str(sent.message_id)
 
     async def can_post(self, channel: ChannelTarget) -> Check:
         me = await self._bot.get_me()
@@ -189,12 +233,10 @@ class TelegramGateway:
         """An edit or stopPoll: already being so (not modified, already closed) is fine."""
         try:
             await self._call(method, **kwargs)
+        except RetryLater:
+            raise
         except DeliveryFailed as exc:
             cause = exc.__cause__
-            if isinstance(cause, RetryAfter):  # still limited after the limiter's retries
-                wait = cause.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                raise RetryLater(str(exc), seconds=max(seconds, 1.0)) from cause
             if not (isinstance(cause, TelegramError)
                     and any(h in cause.message.lower() for h in HARMLESS)):
                 raise
@@ -210,4 +252,10 @@ class TelegramGateway:
             reason = unavailable_reason(exc)
             if reason is not None:
                 raise ChannelUnavailable(reason) from exc
-            raise DeliveryFailed(f"{type(exc).__name__}: {exc.message}") from exc
+            if isinstance(exc, RetryAfter):  # still limited after the limiter's retries
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                raise RetryLater(f"{type(exc).__name__}: {exc.message}",
+                                 seconds=max(seconds, 1.0)) from exc
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc.message}",
+                                 may_have_arrived=no_answer(exc)) from exc

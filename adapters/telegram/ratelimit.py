@@ -20,7 +20,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ PER_CHAT = Limit(1, 1.0)
 PER_GROUP = Limit(20, 60.0)
 # Lanes kept before idle ones are swept (memory stays flat with many chats).
 MAX_IDLE_LANES = 4096
+# First wait after a server error; doubled on each further attempt.
+SERVER_ERROR_BACKOFF_S = 0.5
 
 
 class _Window:
@@ -179,6 +181,17 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 log.info("Telegram asked to slow down (%s to chat %s): retrying in %.1f s",
                          endpoint, target[0] if target else "-", seconds)
                 await asyncio.sleep(seconds + 0.1)
+            except NetworkError as exc:
+                # A 5xx (500, 502, 503, 504 arrive as NetworkError) or a refused connection:
+                # retried with back-off. A timeout is not: the call may have arrived, and the
+                # outbox decides what to do with an uncertain message. Nor is a 400
+                # (BadRequest is a NetworkError too): asking again gets the same answer.
+                if isinstance(exc, TimedOut | BadRequest) or attempt == retries:
+                    raise
+                seconds = SERVER_ERROR_BACKOFF_S * 2 ** attempt
+                log.info("Telegram answered %s (%s to chat %s): retrying in %.1f s",
+                         exc.message, endpoint, target[0] if target else "-", seconds)
+                await asyncio.sleep(seconds)
             finally:
                 if target is not None:
                     self._finish(target[1])

@@ -129,22 +129,13 @@ async def unfinished_slots(db: Database, *, campaign_id: str, job: str,
                 if utc(claimed_at) + RUN_LEASE <= utc(now)]
 
 
-async def release_interrupted_digest(db: Database, *, campaign_id: str, slot: datetime) -> None:
-    """On taking over a digest run whose process died: a channel it was sending to when it
-    died is sent again (it may show twice there) rather than never; channels marked posted
-    are not touched. Only safe under a taken-over claim: no live run holds this period."""
-    async with db.transaction() as session:
-        await session.execute(update(DigestRun).where(
-            DigestRun.campaign_id == campaign_id, DigestRun.period == slot_key(slot),
-            DigestRun.status == "sending").values(status="claimed"))
-
-
 async def unsent_digest_channels(db: Database, *, campaign_id: str, slot: datetime) -> int:
-    """Channels whose digest for this slot is still to be sent after a transient failure."""
+    """Channels still missing a part of this slot's digest (the digest outbox takes over
+    parts a dead process left in flight, so nothing needs releasing here)."""
     async with db.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(DigestRun).where(
             DigestRun.campaign_id == campaign_id, DigestRun.period == slot_key(slot),
-            DigestRun.status == "claimed")) or 0)
+            DigestRun.status.not_in(("posted", "failed")))) or 0)
 
 
 def _same(campaign_id: str, job: str, key: str) -> ColumnElement[bool]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -138,6 +139,59 @@ class Post(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The process sending it (an OutboxOwner id) while status is "sending".
+    owner: Mapped[str | None] = mapped_column(String(64))
+    # Stable over attempts: the platform finds an earlier attempt's message by it.
+    delivery_key: Mapped[str | None] = mapped_column(String(32))
+
+
+class OutboxOwner(Base):
+    """A live process that may hold outbox rows in "sending": it renews heartbeat_at while
+    it runs; a row whose owner is gone (stale heartbeat, or a dead pid on this host) is
+    taken over by the next process at once."""
+
+    __tablename__ = "outbox_owners"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DigestPart(Base):
+    """One outgoing message of a digest in one channel (a text part, the chart, the table
+    file), rendered once and stored, so a rerun sends exactly the parts that are missing."""
+
+    __tablename__ = "digest_parts"
+    __table_args__ = (UniqueConstraint("run_id", "part"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("digest_runs.id"))
+    part: Mapped[int] = mapped_column(Integer)  # the order within the channel
+    kind: Mapped[str] = mapped_column(String(16))  # "text", "chart" or "file"
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    owner: Mapped[str | None] = mapped_column(String(64))
+    delivery_key: Mapped[str] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class TallyEdit(Base):
+    """A statement message whose shown tally is behind: "pending" until an edit rendered
+    after the last change landed, so an edit lost to a crash or a refusal is sent again."""
+
+    __tablename__ = "tally_edits"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    owner: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Position(Base):
@@ -218,8 +272,14 @@ class ReminderSent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    # "sending" (owner set) → "sent" / "unreachable"; "pending" when a transient failure
+    # keeps it for retry at retry_at (the platform's Retry-After, else a back-off).
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    owner: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DigestSnapshot(Base):

@@ -20,6 +20,7 @@ METHOD_TIERS: Mapping[str, int | str] = MappingProxyType(
         "users.info": 4,
         "users.lookupByEmail": 3,
         "conversations.info": 3,
+        "conversations.history": 3,
         "conversations.open": 3,
         "files.getUploadURLExternal": 4,
         "files.completeUploadExternal": 4,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +31,7 @@ from emulators.slack.state import (
 from emulators.slack.web_api import ApiError, WebApi
 
 JsonDict = dict[str, Any]
+RANDOM_FAULT_STATUSES = (429, 500, 502, 503, 504)
 
 
 class SlackEmulator:
@@ -61,7 +64,11 @@ class SlackEmulator:
         )
         self.rate_limiter = RateLimiter(policy=rate_limit_policy, enabled=rate_limits)
         self.calls: list[RecordedCall] = []
+        # Called with each call once it has taken effect, before it is answered (crash
+        # tests kill the client here: the effect is there, the client never learns of it).
+        self.on_call: Callable[[RecordedCall], None] | None = None
         self._faults = FaultPlan()
+        self._random_faults: tuple[float, random.Random] | None = None
         self._api = WebApi(state=self.state, upload_url=lambda fid: f"{self.url}upload/v1/{fid}")
         self.app_token = app_token
         # Socket Mode: apps.connections.open and the WebSocket it hands out.
@@ -203,6 +210,24 @@ class SlackEmulator:
 
     def clear_faults(self) -> None:
         self._faults.clear()
+        self._random_faults = None
+
+    def fail_randomly(self, rate: float, *, seed: int = 0) -> None:
+        """Answer a share `rate` of Web API calls, before they take effect, with one of
+        429 (Retry-After 1), 500, 502, 503 or 504, drawn from a seeded generator."""
+        self._random_faults = (rate, random.Random(seed))
+
+    def _random_fault(self) -> Fault | None:
+        if self._random_faults is None:
+            return None
+        rate, rng = self._random_faults
+        if rng.random() >= rate:
+            return None
+        status = rng.choice(RANDOM_FAULT_STATUSES)
+        if status == 429:
+            return Fault(error="ratelimited", status=429, retry_after=1)
+        return Fault(error="service_unavailable" if status == 503 else "internal_error",
+                     status=status, retry_after=None)
 
     # --- handlers --------------------------------------------------------------------------
     async def _handle_api(self, request: web.Request) -> web.Response:
@@ -212,7 +237,7 @@ class SlackEmulator:
             args = await read_arguments(request)
         except (ValueError, UnicodeDecodeError):
             return self._answer(request, method, {}, at, _error("invalid_json"))
-        fault = self._faults.take(method)
+        fault = self._faults.take(method) or self._random_fault()
         if fault is not None:
             return self._answer(request, method, args, at, _fault(fault))
         token = token_of(request, args)
@@ -299,18 +324,19 @@ class SlackEmulator:
         status: int,
         error: str | None,
     ) -> None:
-        self.calls.append(
-            RecordedCall(
-                method=method,
-                http_method=request.method,
-                path=request.path,
-                headers=dict(request.headers),
-                body=body,
-                at=at,
-                status=status,
-                error=error,
-            )
+        call = RecordedCall(
+            method=method,
+            http_method=request.method,
+            path=request.path,
+            headers=dict(request.headers),
+            body=body,
+            at=at,
+            status=status,
+            error=error,
         )
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
 
 
 def _error(error: str, **extra: str) -> tuple[int, JsonDict, dict[str, str]]:

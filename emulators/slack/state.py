@@ -61,10 +61,14 @@ class Message:
     history: list[Revision] = field(default_factory=list)
     edited_ts: str | None = None
     deleted: bool = False
+    metadata: JsonDict | None = None  # chat.postMessage's `metadata` (event_type, event_payload)
 
-    def as_api(self) -> JsonDict:
-        """The message object as Slack returns it (chat.postMessage, block_actions payloads)."""
+    def as_api(self, *, with_metadata: bool = True) -> JsonDict:
+        """The message object as Slack returns it (chat.postMessage, block_actions payloads;
+        conversations.history adds `metadata` only with include_all_metadata)."""
         data: JsonDict = {"type": "message", "user": self.user, "ts": self.ts, "text": self.text}
+        if self.metadata is not None and with_metadata:
+            data["metadata"] = copy.deepcopy(self.metadata)
         data["team"] = self.team
         if self.bot_id is not None:
             data["bot_id"] = self.bot_id
@@ -255,6 +259,7 @@ class WorkspaceState:
         thread_ts: str | None = None,
         visible_to: str | None = None,
         files: list[JsonDict] | None = None,
+        metadata: JsonDict | None = None,
     ) -> Message:
         message = Message(
             channel_id=channel_id,
@@ -268,6 +273,7 @@ class WorkspaceState:
             thread_ts=thread_ts,
             visible_to=visible_to,
             files=files or [],
+            metadata=metadata,
         )
         if visible_to is None:
             self.channel_messages.setdefault(channel_id, []).append(message)

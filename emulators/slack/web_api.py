@@ -3,6 +3,7 @@ Transport-free: the server parses, authenticates and rate-limits; this module on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,7 @@ class WebApi:
             "users.info": self.users_info,
             "users.lookupByEmail": self.users_lookup_by_email,
             "conversations.info": self.conversations_info,
+            "conversations.history": self.conversations_history,
             "conversations.open": self.conversations_open,
             "files.getUploadURLExternal": self.files_get_upload_url_external,
             "files.completeUploadExternal": self.files_complete_upload_external,
@@ -65,7 +67,11 @@ class WebApi:
         channel = self._writable_channel(args.get("channel"))
         text, blocks = self._content(args)
         message = self._state.post_as_bot(
-            channel.id, text=text, blocks=blocks, thread_ts=text_arg(args.get("thread_ts"))
+            channel.id,
+            text=text,
+            blocks=blocks,
+            thread_ts=text_arg(args.get("thread_ts")),
+            metadata=_metadata(args.get("metadata")),
         )
         return {"ok": True, "channel": channel.id, "ts": message.ts, "message": message.as_api()}
 
@@ -176,6 +182,43 @@ class WebApi:
             result.update({"no_op": True, "already_open": True})
         return result
 
+    def conversations_history(self, args: JsonDict) -> JsonDict:
+        """Newest first, top-level messages only, `limit` per page (default 100, at most
+        999) with an opaque cursor; `oldest`/`latest` bound the ts range (exclusive unless
+        `inclusive`)."""
+        channel = self._state.find_channel(str(args.get("channel") or ""))
+        if channel is None or (channel.is_private and not channel.bot_member):
+            raise ApiError("channel_not_found")
+        if not channel.bot_member and not channel.is_im:
+            raise ApiError("not_in_channel")
+        try:
+            limit = min(max(int(args.get("limit") or 100), 1), 999)
+            start = int(str(args.get("cursor") or "0").removeprefix("offset:") or 0)
+            oldest = float(args.get("oldest") or 0)
+            latest = float(args.get("latest") or "inf")
+        except ValueError as exc:
+            raise ApiError("invalid_arguments") from exc
+        inclusive = flag(args.get("inclusive"))
+
+        def in_range(ts: float) -> bool:
+            if inclusive:
+                return oldest <= ts <= latest
+            return oldest < ts < latest
+
+        messages = [m for m in reversed(self._state.channel_messages.get(channel.id, []))
+                    if not m.deleted and (m.thread_ts is None or m.thread_ts == m.ts)
+                    and in_range(float(m.ts))]
+        page = messages[start:start + limit]
+        more = start + limit < len(messages)
+        with_metadata = flag(args.get("include_all_metadata"))
+        return {
+            "ok": True,
+            "messages": [m.as_api(with_metadata=with_metadata) for m in page],
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
+        }
+
     # --- files -----------------------------------------------------------------------------
     def files_get_upload_url_external(self, args: JsonDict) -> JsonDict:
         filename = text_arg(args.get("filename"))
@@ -272,6 +315,20 @@ def check_limits(text: str, blocks: list[JsonDict]) -> None:
                 raise ApiError("invalid_blocks")
     if total > MAX_BLOCKS_TEXT:
         raise ApiError("msg_blocks_too_long")
+
+
+def _metadata(value: Any) -> JsonDict | None:
+    """`metadata`: an object in JSON bodies, a JSON string in forms; Slack ignores a value
+    without an event_type."""
+    if isinstance(value, str) and value:
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ApiError("invalid_metadata_format") from exc
+    if not isinstance(value, dict) or not value.get("event_type"):
+        return None
+    return {"event_type": str(value["event_type"]),
+            "event_payload": value.get("event_payload") or {}}
 
 
 def channel_object(channel: Channel) -> JsonDict:

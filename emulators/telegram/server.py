@@ -8,11 +8,13 @@ long polling or webhook) behave as on the real service, and faults can be inject
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
@@ -92,8 +94,12 @@ class TelegramEmulator(UserSide):
         )
         self.rate_limiter = RateLimiter(policy=rate_limits or RateLimitPolicy(), clock=clock)
         self.calls: list[RecordedCall] = []
+        # Called with each call once it has taken effect, before it is answered (crash
+        # tests kill the client here: the effect is there, the client never learns of it).
+        self.on_call: Callable[[RecordedCall], None] | None = None
         self._clock = clock
         self._faults: dict[str, deque[_Fault]] = {}
+        self._random_faults: tuple[float, random.Random] | None = None
         # Bot API method names are case-insensitive; calls are recorded under the canonical one.
         self._methods = {name.lower(): name for name in _HANDLERS}
         self._pusher = WebhookPusher(
@@ -182,6 +188,11 @@ class TelegramEmulator(UserSide):
             _Fault(status=status, description=description, retry_after=retry_after, remaining=times)
         )
 
+    def clear_faults(self) -> None:
+        """Forget every injected fault (fail_next and fail_randomly)."""
+        self._faults.clear()
+        self._random_faults = None
+
     @property
     def webhook_deliveries(self) -> list[WebhookDelivery]:
         return self._pusher.deliveries
@@ -262,7 +273,19 @@ class TelegramEmulator(UserSide):
         self.rate_limiter.record(target)
         return result
 
+    def fail_randomly(self, rate: float, *, seed: int = 0) -> None:
+        """Answer a share `rate` of Bot API calls (getUpdates excepted), before they take
+        effect, with 429 (retry_after 1), 500, 502, 503 or 504, from a seeded generator."""
+        self._random_faults = (rate, random.Random(seed))
+
     def _raise_injected_fault(self, method: str) -> None:
+        if self._random_faults is not None and method != "getUpdates":
+            rate, rng = self._random_faults
+            if rng.random() < rate:
+                status = rng.choice((429, 500, 502, 503, 504))
+                if status == 429:
+                    raise too_many_requests(1)
+                raise ApiError(status=status, description=HTTPStatus(status).phrase)
         pending = self._faults.get(method)
         if not pending:
             return
@@ -282,9 +305,10 @@ class TelegramEmulator(UserSide):
         at: float,
         status: int,
     ) -> None:
-        self.calls.append(
-            RecordedCall(method=method, body=params, files=files, at=at, status=status)
-        )
+        call = RecordedCall(method=method, body=params, files=files, at=at, status=status)
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
 
     async def _download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.state.token:

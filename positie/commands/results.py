@@ -33,9 +33,11 @@ def digest_command(
     """Build the digest and post it with its chart to the digest channels.
 
     With --dry-run nothing is posted: the text is printed, or with --out written to files.
-    Exit code 1 when a channel did not get it; the message says how to retry just those.
+    Exit code 1 while a channel misses a part; rerunning with the same --period sends only
+    the missing parts and says what it resumed.
     """
     from bot.insight.render_text import render_text
+    from positie.delivery_report import digest_summary
     from positie.wiring import build_runtime
 
     settings = settings_from(config)
@@ -67,10 +69,9 @@ def digest_command(
             await runtime.service.audit(via=CLI, actor=CLI, action="digest", target=name,
                                         outcome=f"posted {report.posted}, failed "
                                                 f"{report.failed}")
-            typer.echo(f"digest {name} posted to {report.posted} channel(s); "
-                       f"{report.already_posted} had it already; {report.failed} failed")
-            if report.failed:
-                typer.echo(f"the log above says why; to post to those channels only: "
+            typer.echo(digest_summary(name, report))
+            if report.unsettled:
+                typer.echo(f"the log above says why; to send only the missing parts: "
                            f"positie digest --period {name}", err=True)
                 raise typer.Exit(1)
         finally:

@@ -107,3 +107,37 @@ async def test_a_telegram_edit_refused_with_429_lands_after_retry_after(
         for chat in (BUTTONS, GEMEENTE):
             assert "4 antwoorden tot nu toe." in (tg.statement_message(chat, S).plain_text
                                                     or "")
+
+
+async def test_an_edit_a_stopped_process_left_behind_is_sent_at_the_next_start(
+        service: CampaignService, db_url: str) -> None:
+    from sqlalchemy import select, update
+
+    from bot.store.models import TallyEdit
+    from tests.factories import person as slack_person
+    from tests.factories import vote
+
+    config = await apply_settings(service, settings(db_url, slack=slack_section()))
+    async with slack_world(service, config) as world:
+        await world.service.open(S)
+        for n in range(3):
+            await world.click(f"U{n}", S, "eens")
+        await world.settle()
+        async with service.db.sessions() as session:
+            assert set(await session.scalars(select(TallyEdit.status))) == {"done"}
+        # Three more votes arrive; the process marks both messages behind and dies in the
+        # middle of editing them (its rows stay "sending" under an owner that is gone).
+        for n in range(3, 6):
+            await service.record(vote(slack_person(f"U{n}"), S, "eens"))
+        async with service.db.transaction() as session:
+            await session.execute(update(TallyEdit).values(status="sending",
+                                                           owner="elsewhere:1:gone"))
+        for channel in CHANNELS:
+            assert "3 antwoorden tot nu toe." in tally_of(world, channel)
+        assert await service.tallies.resume() == 2  # what `positie run` does at start-up
+        await world.settle()
+        for channel in CHANNELS:
+            assert "6 antwoorden tot nu toe." in tally_of(world, channel)
+        async with service.db.sessions() as session:
+            assert set(await session.scalars(select(TallyEdit.status))) == {"done"}
+        assert await service.tallies.resume() == 0  # nothing left behind any more

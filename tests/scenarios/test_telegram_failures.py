@@ -100,7 +100,8 @@ async def test_429_is_waited_out_and_retried(world: TelegramWorld) -> None:
 
 
 async def test_other_failures_are_kept_for_retry(world: TelegramWorld) -> None:
-    world.emulator.fail_next("sendPoll", 500, "Internal Server Error")
+    # A 500 is retried by the rate limiter (3 times here); one more and the post is kept.
+    world.emulator.fail_next("sendPoll", 500, "Internal Server Error", times=4)
     report = await world.service.open(S)
     assert (report.posted, report.pending) == (2, 1)
     async with world.service.db.sessions() as session:

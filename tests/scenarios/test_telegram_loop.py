@@ -199,6 +199,7 @@ async def test_private_reminder_only_where_the_bot_was_started(world: TelegramWo
     await world.service.open("visie-gebied")
     view = await world.service.statement_view("visie-gebied")
     report = await send_reminders(world.service.db, world.service.gateways,
+                                  lease=world.service.lease,
                                   campaign_id=world.service.campaign_id, statements=[view],
                                   texts=world.service.texts(), now=world.service.clock.now())
     assert (report.sent, report.unreachable) == (1, 1)

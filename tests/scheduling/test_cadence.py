@@ -95,10 +95,10 @@ async def test_a_channel_not_reached_is_retried_after_the_lease(
     failing = {"C0BBB00001"}
     post = gateway.post_statement
 
-    async def flaky(channel, statement):  # type: ignore[no-untyped-def]
+    async def flaky(channel, statement, *, key):  # type: ignore[no-untyped-def]
         if channel.external_id in failing:
             raise RuntimeError("connection reset")
-        return await post(channel, statement)
+        return await post(channel, statement, key=key)
 
     gateway.post_statement = flaky  # type: ignore[method-assign]
     await tick(service, OPEN_JOB, TUESDAY - timedelta(days=1))

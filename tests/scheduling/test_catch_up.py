@@ -139,15 +139,15 @@ async def test_a_channel_that_failed_is_retried_and_the_snapshot_saved_once(
         service: CampaignService, gateway: RecordingGateway, db_url: str) -> None:
     digest_only(service, db_url)
     await catch_up(service, MONDAY)
-    post = gateway.post_digest
+    send = gateway.send_part
     failing = {"C0BBB00001"}
 
-    async def flaky(channel, digest, chart_png):  # type: ignore[no-untyped-def]
+    async def flaky(channel, part, *, key):  # type: ignore[no-untyped-def]
         if channel.external_id in failing:
             raise RuntimeError("upstream 503")
-        await post(channel, digest, chart_png)
+        return await send(channel, part, key=key)
 
-    gateway.post_digest = flaky  # type: ignore[method-assign]
+    gateway.send_part = flaky  # type: ignore[method-assign]
     assert await catch_up(service, FRIDAY_DIGEST) == [("digest", "incomplete")]
     assert [c for c, _ in gateway.digests] == ["C0AAA00001"]
     failing.clear()

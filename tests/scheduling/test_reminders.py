@@ -35,13 +35,14 @@ async def test_one_nudge_to_those_who_took_part_but_not_in_this_one(
         service: CampaignService, gateway: RecordingGateway) -> None:
     await two_open_statements(service)
     gateway.unreachable.add("U4")
-    assert await remind(service, THURSDAY) == "1 sent, 1 unreachable, 0 failed"
+    assert await remind(service, THURSDAY) == ("1 sent, 1 unreachable, 0 kept for retry, "
+                                               "0 resumed")
     [(user, statement, text)] = gateway.private
     assert (user, statement) == ("U1", S2)
     assert "/positie stop" in text
     # Again, a second later or a week later: nobody is nudged twice about one statement.
     assert await remind(service, THURSDAY + timedelta(seconds=1)) == "0 sent, 0 unreachable, " \
-                                                                      "0 failed"
+                                                                      "0 kept for retry, 0 resumed"
     assert len(gateway.private) == 1
     async with service.db.sessions() as session:
         statuses = sorted(await session.scalars(select(ReminderSent.status)))
@@ -62,7 +63,8 @@ async def test_someone_who_answered_is_not_nudged_later(service: CampaignService
     await two_open_statements(service)
     await answer(service, "U1", S2, "eens", at_time=30)
     await answer(service, "U4", S2, "eens", at_time=31)
-    assert await remind(service, THURSDAY) == "0 sent, 0 unreachable, 0 failed"
+    assert await remind(service, THURSDAY) == ("0 sent, 0 unreachable, 0 kept for retry, "
+                                               "0 resumed")
 
 
 async def test_no_reminders_in_quiet_hours_or_at_weekends(

@@ -9,7 +9,7 @@ from typing import Any
 from bot.clock import FixedClock
 from bot.document import Document
 from bot.domain import Identity, StatementView
-from bot.ports import ChannelTarget, ChannelUnavailable, PostRef, PrivateTarget
+from bot.ports import ChannelTarget, ChannelUnavailable, OutgoingPart, PostRef, PrivateTarget
 from bot.service import CampaignService
 from bot.settings.config import Settings
 from tests.factories import person, settings, vote
@@ -36,11 +36,16 @@ class RecordingGateway:
     posts: list[tuple[str, str]] = field(default_factory=list)
     closed: list[tuple[str, str]] = field(default_factory=list)
     digests: list[tuple[str, Document]] = field(default_factory=list)
+    rendered: dict[str, Document] = field(default_factory=dict)  # by title
     charts: list[bytes | None] = field(default_factory=list)
     private: list[tuple[str, str | None, str]] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
 
-    async def post_statement(self, channel: ChannelTarget, statement: StatementView) -> PostRef:
+    can_check_delivery: bool = False
+    in_flight_limit: int = 8
+
+    async def post_statement(self, channel: ChannelTarget, statement: StatementView, *,
+                             key: str) -> PostRef:
         self.posts.append((channel.external_id, statement.key))
         return PostRef(message_ref=f"ts-{len(self.posts)}")
 
@@ -53,10 +58,25 @@ class RecordingGateway:
         self.posts.append((channel.external_id, statement.key))
         return post
 
-    async def post_digest(self, channel: ChannelTarget, digest: Document,
-                          chart_png: bytes | None) -> None:
-        self.digests.append((channel.external_id, digest))
-        self.charts.append(chart_png)
+    async def find_delivered(self, channel: ChannelTarget, key: str, *,
+                             part: OutgoingPart | None = None,
+                             after: str | None = None) -> str | None:
+        return None
+
+    def digest_parts(self, channel: ChannelTarget, digest: Document,
+                     chart_png: bytes | None) -> list[OutgoingPart]:
+        self.rendered[digest.title] = digest  # parts are stored as JSON; tests read documents
+        chart = [] if chart_png is None else [OutgoingPart(kind="chart", payload={},
+                                                            data=chart_png)]
+        return [OutgoingPart(kind="text", payload={"title": digest.title}), *chart]
+
+    async def send_part(self, channel: ChannelTarget, part: OutgoingPart, *, key: str) -> str:
+        if part.kind == "chart":
+            self.charts.append(part.data)
+        else:
+            self.digests.append((channel.external_id,
+                                 self.rendered[str(part.payload["title"])]))
+        return f"part-{key}"
 
     async def send_private(self, target: PrivateTarget, text: str,
                            statement: StatementView | None) -> None:
