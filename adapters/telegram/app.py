@@ -27,6 +27,7 @@ from telegram.ext import (
     ContextTypes,
     PollAnswerHandler,
 )
+from telegram.request import HTTPXRequest
 
 from adapters.listening import listening_on
 from adapters.telegram import replies as tg
@@ -51,9 +52,12 @@ from adapters.telegram.outbound import (
     shorten,
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
+from adapters.telegram.scope import TelegramScope
 from adapters.telegram.settings import TelegramSettings
+from adapters.telegram.tolerant_bot import TolerantBot
+from adapters.telegram.webhook import TelegramWebhook
 from bot.domain import Identity
-from bot.ports import ChannelUnavailable, Check, PeopleDirectory
+from bot.ports import ChannelUnavailable, Check, DeliveryFailed, PeopleDirectory
 from bot.positions import replies
 from bot.publishing.posts import PollPost
 from bot.service import CampaignService
@@ -75,12 +79,17 @@ class TelegramAdapter:
                  rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
         self.service = service
         self.settings = settings
-        self.application = (
-            Application.builder().token(settings.bot_token).base_url(settings.base_url)
-            .rate_limiter(rate_limiter or TelegramRateLimiter(
+        bot = TolerantBot(  # skips an update it cannot parse instead of freezing on it
+            token=settings.bot_token, base_url=settings.base_url,
+            request=HTTPXRequest(connection_pool_size=256),
+            get_updates_request=HTTPXRequest(connection_pool_size=1),
+            rate_limiter=rate_limiter or TelegramRateLimiter(
                 max_retries=settings.retries,
                 on_rate_limited=lambda: service.metrics.rate_limited("telegram")))
+        self.application = (
+            Application.builder().bot(bot)
             .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES)).job_queue(None).build())
+        bot.confirm_after(self.application.update_queue.join)  # confirmed after the effect
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
         # Telegram cannot find people by e-mail address.
@@ -98,6 +107,8 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         self._option_keys = tuple(o.key for o in service.scale)
         self._polls: dict[str, PollPost] = {}  # poll id → statement: never changes
+        self.scope = TelegramScope(settings=settings, service=service)
+        self._webhook: TelegramWebhook | None = None
         if settings.live_tally:
             service.tallies.enable(self.gateway.platform,
                                    interval=settings.tally_interval_seconds)
@@ -113,7 +124,7 @@ class TelegramAdapter:
             return
         vote = vote_of_button(query, bot_id=context.bot.id, update_id=update.update_id,
                               option_keys=self._option_keys, received_at=received)
-        if vote is None:
+        if vote is None or not await self.scope.press_counts(query, vote.statement_key):
             await self._answer(query.answer())
             return
         result = await self.service.record(vote)
@@ -221,8 +232,13 @@ class TelegramAdapter:
             log.info("could not answer a button press: %s", exc.message)
 
     async def _on_error(self, update: object, context: Context) -> None:
-        log.error("Telegram update %s failed", getattr(update, "update_id", "?"),
-                  exc_info=context.error)
+        error, update_id = context.error, getattr(update, "update_id", "?")
+        if isinstance(error, TelegramError | DeliveryFailed | ChannelUnavailable):
+            # Telegram refused a reply (chat gone, query too old): no bug of ours
+            log.warning("Telegram update %s: Telegram refused a reply (%s)", update_id,
+                        type(error).__name__)
+            return
+        log.error("Telegram update %s failed", update_id, exc_info=error)
 
     def _background(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.create_task(self._guard(work))
@@ -233,6 +249,8 @@ class TelegramAdapter:
     async def _guard(work: Coroutine[Any, Any, object]) -> None:
         try:
             await work
+        except (TelegramError, DeliveryFailed, ChannelUnavailable) as exc:  # refused: no bug
+            log.warning("Telegram background message refused (%s)", type(exc).__name__)
         except Exception:
             log.exception("Telegram background message failed")
 
@@ -266,11 +284,12 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram application was built without an updater")
         s = self.settings
         if s.delivery == "webhook":
+            self._webhook = TelegramWebhook(application=app, path=self.webhook_path,
+                                            secret=s.webhook_secret)
             with listening_on("telegram.webhook_port", s.webhook_host, s.webhook_port):
-                await updater.start_webhook(
-                    listen=s.webhook_host, port=s.webhook_port, url_path=self.webhook_path,
-                    webhook_url=s.webhook_url, secret_token=s.webhook_secret,
-                    allowed_updates=ALLOWED_UPDATES)
+                await self._webhook.start(host=s.webhook_host, port=s.webhook_port)
+            await app.bot.set_webhook(url=s.webhook_url, secret_token=s.webhook_secret or None,
+                                      allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
                      self.webhook_path)
         elif poll:
@@ -304,7 +323,7 @@ class TelegramAdapter:
         """Started and receiving updates by polling or webhook, or standing by while another
         process polls (for /readyz)."""
         updater = self.application.updater
-        receiving = updater is not None and updater.running
+        receiving = (updater is not None and updater.running) or self._webhook is not None
         return self.application.running and (receiving or self.standby)
 
     @property
@@ -321,6 +340,9 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         app = self.application
+        if self._webhook is not None:  # first: requests in progress finish their handlers
+            await self._webhook.stop()
+            self._webhook = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
