@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import urlparse
 
@@ -32,6 +32,7 @@ from telegram.request import HTTPXRequest
 from adapters.listening import listening_on
 from adapters.telegram import replies as tg
 from adapters.telegram.commands import TelegramCommands
+from adapters.telegram.confirming import ChatBacklog, with_retries
 from adapters.telegram.diagnosis import diagnose
 from adapters.telegram.gateway import TelegramGateway
 from adapters.telegram.inbound import (
@@ -113,6 +114,7 @@ class TelegramAdapter:
             service.tallies.enable(self.gateway.platform,
                                    interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._backlog = ChatBacklog()
         self._last_stamp = 0.0
         self.standby = False  # started without polling: another process polls
 
@@ -125,14 +127,16 @@ class TelegramAdapter:
         vote = vote_of_button(query, bot_id=context.bot.id, update_id=update.update_id,
                               option_keys=self._option_keys, received_at=received)
         if vote is None or not await self.scope.press_counts(query, vote.statement_key):
-            await self._answer(query.answer())
+            self._background(self._answer(lambda: query.answer()))
             return
         result = await self.service.record(vote)
         texts = self.texts_for(query.from_user, None)
         quiet = dataclasses.replace(result, needs_layer=False)  # asked with buttons below
-        await self._answer(query.answer(callback_answer(
+        answer = callback_answer(
             lambda statement: replies.vote_reply(quiet, statement, self.service, texts),
-            result.statement_text or vote.statement_key)))
+            result.statement_text or vote.statement_key)
+        # In the background: the update is done (and confirmable) once the vote is stored.
+        self._background(self._answer(lambda: query.answer(answer)))
         message = query.message
         if not result.counted or message is None:
             return
@@ -180,10 +184,11 @@ class TelegramAdapter:
             layer = await self.service.choose_layer(identity_of(query.from_user),
                                                     parse_layer_data(query.data) or "")
         except ValueError:
-            await self._answer(query.answer(tg.unknown_layer(texts)))
+            self._background(self._answer(lambda: query.answer(tg.unknown_layer(texts))))
             return
         reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
-        await self._answer(query.answer(shorten(reply, MAX_CALLBACK_ANSWER)))
+        answer = shorten(reply, MAX_CALLBACK_ANSWER)
+        self._background(self._answer(lambda: query.answer(answer)))
         message = query.message
         if message is not None and message.chat.type == ChatType.PRIVATE:
             # Only this person sees a private question: it can become the answer. A group's
@@ -225,11 +230,26 @@ class TelegramAdapter:
         return self._last_stamp
 
     @staticmethod
-    async def _answer(answering: Coroutine[Any, Any, bool]) -> None:
+    async def _answer(answering: Callable[[], Awaitable[bool]]) -> None:
+        """Confirm a press: server errors and timeouts are tried again."""
         try:
-            await answering
+            await with_retries(answering)
         except TelegramError as exc:  # a query too old to answer: the vote still counts
             log.info("could not answer a button press: %s", exc.message)
+
+    def reply_later(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        """A command's reply, sent in the background at the chat's pace (see confirming)."""
+        if not self._backlog.take(chat_id):
+            log.warning("chat %s has too many replies waiting; one more was not sent", chat_id)
+            return
+
+        async def send() -> None:
+            try:
+                await self.gateway.send_text(chat_id, text, **kwargs)
+            finally:
+                self._backlog.done(chat_id)
+
+        self._background(send())
 
     async def _on_error(self, update: object, context: Context) -> None:
         error, update_id = context.error, getattr(update, "update_id", "?")

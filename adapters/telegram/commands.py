@@ -41,6 +41,8 @@ Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 class Speaker(Protocol):
     def texts_for(self, user: User | None, chat: Chat | None) -> Texts: ...
 
+    def reply_later(self, chat_id: int, text: str, **kwargs: Any) -> None: ...
+
 
 class TelegramCommands:
     def __init__(self, *, service: CampaignService, gateway: TelegramGateway,
@@ -206,6 +208,8 @@ class TelegramCommands:
         return command_argument(message.text if message else None)
 
     async def _say(self, update: Update, text: str, **kwargs: Any) -> None:
+        """The reply in the chat of the command, in the background: the handler (and the
+        votes behind it) need not wait for the chat's rate limit."""
         chat = update.effective_chat
         if chat is not None:
-            await self.gateway.send_text(chat.id, text, **kwargs)
+            self._speaker.reply_later(chat.id, text, **kwargs)
