@@ -50,8 +50,19 @@ HELP_WORDS = {"nl": {"layer": "laag", "mine": "mijn", "forget": "vergeet"},
 TOKEN_REFUSED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                  "token_expired", "no_permission", "missing_scope"}
 EVENTS_PATH = "/slack/events"
+# A reply (a click's confirmation) that meets a 5xx, a 429 or no answer is tried again:
+# 0.2, 0.4, 0.8 s apart, or after Slack's Retry-After when longer.
+REPLY_ATTEMPTS = 4
+REPLY_BACKOFF_S = 0.2
 # The actions whose clicks bolt sees; a click on any other is acked and changes nothing.
 ACTION_PREFIXES = (f"{VOTE_ACTION}.", f"{LAYER_ACTION}.")
+
+
+def _retry_after(header: str | None) -> float:
+    try:
+        return min(float(header or 0), 30.0)
+    except ValueError:
+        return 0.0
 
 
 class SlackAdapter:
@@ -201,13 +212,24 @@ class SlackAdapter:
         """
         if not response_url:
             return
-        try:
-            async with self._session.post(response_url, json={"response_type": "ephemeral",
-                                                              **message}) as reply:
-                if reply.status != 200:
-                    log.warning("Slack refused a reply (HTTP %s)", reply.status)
-        except (aiohttp.ClientError, TimeoutError) as exc:  # unreachable: no bug of ours
-            log.warning("a reply to Slack could not be delivered (%s)", type(exc).__name__)
+        body = {"response_type": "ephemeral", **message}
+        for attempt in range(REPLY_ATTEMPTS):
+            wait = REPLY_BACKOFF_S * 2 ** attempt
+            try:
+                async with self._session.post(response_url, json=body) as reply:
+                    if reply.status == 200:
+                        return
+                    if reply.status != 429 and reply.status < 500:
+                        log.warning("Slack refused a reply (HTTP %s)", reply.status)
+                        return
+                    wait = max(wait, _retry_after(reply.headers.get("Retry-After")))
+                    failure = f"HTTP {reply.status}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                failure = type(exc).__name__
+            if attempt < REPLY_ATTEMPTS - 1:
+                await asyncio.sleep(wait)
+        log.warning("a reply to Slack could not be delivered (%s, %d attempts)", failure,
+                    REPLY_ATTEMPTS)
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._guard(work))
