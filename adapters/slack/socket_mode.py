@@ -22,6 +22,7 @@ from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -33,12 +34,30 @@ log = logging.getLogger(__name__)
 REFUSED = ("invalid_auth", "not_authed", "not_allowed_token_type")
 
 
+class EnvelopeCheckingClient(SocketModeClient):
+    """slack_sdk's client, except that an envelope whose payload is neither an object nor a
+    string is acked and dropped: the library would raise (a traceback, and no ack)."""
+
+    async def run_message_listeners(self, message: dict[str, Any], raw_message: str) -> None:
+        envelope = message.get("envelope_id")
+        if isinstance(envelope, str) and not isinstance(message.get("payload"), dict | str):
+            log.warning("acked and dropped a Socket Mode envelope (%s) without a payload object",
+                        message.get("type"))
+            await self.send_socket_mode_response(SocketModeResponse(envelope))
+            return
+        await super().run_message_listeners(message, raw_message)
+
+
 class TypedSocketModeHandler(AsyncSocketModeHandler):
     """Bolt's handler, with the payload typed first and nothing of it in the log."""
 
     def __init__(self, app: AsyncApp, app_token: str, *, ping_interval: float,
                  action_prefixes: tuple[str, ...]) -> None:
         super().__init__(app, app_token, ping_interval=ping_interval)
+        self.client = EnvelopeCheckingClient(app_token=app_token, logger=app.logger,
+                                             web_client=app.client,
+                                             ping_interval=ping_interval)
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
         self._action_prefixes = action_prefixes
 
     async def handle(self, client: Any, req: SocketModeRequest) -> None:  # type: ignore[override]
