@@ -172,10 +172,11 @@ class SlackAdapter:
                    in self.settings.admins else ""))
 
     async def _in_scope(self, context: dict[str, Any]) -> bool:
-        """From the campaign's workspace, and (a click) in one of its channels or a DM."""
+        """From the campaign's workspace, and (a click) in one of its channels or a DM; a
+        command is about the person, so it works in any channel of the workspace."""
         payload = context.get(PAYLOAD)
         if isinstance(payload, SlashCommand):
-            return await self.scope.allows(payload.team_id, payload.channel_id or "D")
+            return payload.team_id == await self.scope.discover()
         if isinstance(payload, BlockActions):
             allowed = await self.scope.allows(payload.team_id, payload.channel_id)
             if not allowed:

@@ -182,3 +182,12 @@ async def test_socket_mode_a_command_from_another_workspace_changes_nothing(
     response = await socket_world.users.send_signed(body, content_type=FORM)
     assert response.status == 200
     assert "geen campagne" in response.body
+
+
+async def test_a_command_in_another_channel_of_the_workspace_works(world: SlackWorld) -> None:
+    body = urlencode({"command": "/positie", "text": "privacy", "user_id": "U1",
+                      "team_id": "T0POSITIE", "channel_id": "C0ELSEWHERE"}).encode()
+    async with aiohttp.ClientSession() as session, session.post(
+            world.users.bot_url, data=body, headers=signed_headers(body)) as response:
+        assert response.status == 200
+        assert "geen campagne" not in await response.text()
