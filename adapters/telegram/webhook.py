@@ -51,7 +51,11 @@ class TelegramWebhook:
         bot = self._application.bot
         (update,) = parse_updates([data], bot)  # an unparseable one: logged, handled as empty
         bot.insert_callback_data(update)
-        await self._application.process_update(update)  # the 200 confirms the effect
+        # Through the update processor, as polled updates go: one person's updates in order,
+        # at most CONCURRENT_UPDATES at once. The 200 (after it) confirms the effect.
+        application = self._application
+        await application.update_processor.process_update(
+            update, application.process_update(update))
         return web.Response(status=200)
 
     async def start(self, *, host: str, port: int) -> None:
