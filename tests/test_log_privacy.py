@@ -59,3 +59,17 @@ def test_ids_outside_brackets_are_withheld_too() -> None:
                                "user 1042 in chat -1001000000001", (), None)
     line = formatted(record)
     assert "1042" not in line and "700000123" not in line and "1001000000001" not in line
+
+
+def test_the_cli_logging_carries_the_filter() -> None:
+    from positie.log_privacy import PersonalDataFilter as Filter
+    from positie.logs import configure_logging
+
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    try:
+        configure_logging(None)
+        assert any(isinstance(f, Filter) for h in root.handlers for f in h.filters)
+    finally:
+        root.handlers[:] = saved
+        root.setLevel(level)
