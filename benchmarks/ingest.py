@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,9 @@ def pin_to_core(core: int) -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[core]})
 
 
-def load_process(conn: Connection, clicks: int, concurrency: int) -> None:
-    pin_to_core(1)
+def load_process(conn: Connection, clicks: int, concurrency: int, pin: bool = True) -> None:
+    if pin:
+        pin_to_core(1)
     asyncio.run(_load_main(conn, clicks, concurrency))
 
 
@@ -62,19 +64,24 @@ async def _load_main(conn: Connection, clicks: int, concurrency: int) -> None:
             conn.send(await _round(emulator, *order, clicks=clicks, concurrency=concurrency))
 
 
-async def _round(emulator: Any, bot_url: str, statement_key: str, tag: str, *, clicks: int,
-                 concurrency: int) -> tuple[float, list[float], int]:
+async def _round(emulator: Any, bot_urls: list[str], statement_key: str, tag: str, *,
+                 clicks: int, concurrency: int) -> tuple[float, list[float], int]:
+    """Click `clicks` times on the statement's post, spread round-robin over `bot_urls` (as a
+    load balancer in front of several bot processes would)."""
     from emulators.slack import SlackUserClient
 
     message = next(m for m in emulator.messages(CHANNEL)
                    if any(b.get("block_id") == f"positie.vote:{statement_key}"
                           for b in m.blocks))
     options = ["eens", "oneens", "neutraal", "helemaal_eens"]
-    async with SlackUserClient(bot_url=bot_url, signing_secret=SECRET, emulator=emulator,
-                               connection_limit=concurrency) as users:
+    async with AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(SlackUserClient(
+            bot_url=url, signing_secret=SECRET, emulator=emulator,
+            connection_limit=concurrency)) for url in bot_urls]
         # Bodies are built before the clock starts: the generator should not be the limit.
-        bodies = [users.click_body(f"U{tag}x{n}", CHANNEL, message.ts,
-                                   f"positie.vote.{options[n % len(options)]}")
+        bodies = [(clients[n % len(clients)],
+                   clients[0].click_body(f"U{tag}x{n}", CHANNEL, message.ts,
+                                         f"positie.vote.{options[n % len(options)]}"))
                   for n in range(clicks)]
         pending = iter(bodies)
         latencies: list[float] = []
@@ -82,7 +89,7 @@ async def _round(emulator: Any, bot_url: str, statement_key: str, tag: str, *, c
 
         async def worker() -> None:
             nonlocal failures
-            for body in pending:
+            for users, body in pending:
                 started = time.perf_counter()
                 response = await users.send_signed(body, content_type=FORM)
                 latencies.append(time.perf_counter() - started)
@@ -206,7 +213,7 @@ async def bot_main(args: argparse.Namespace) -> None:
             # Interleave the apps so machine noise hits all alike.
             for name, port in (("bare", bare_ports[0]), ("bare_endpoint", bare_endpoint_ports[0]),
                                ("core", core_ports[0]), ("full", full_port)):
-                parent.send((f"http://127.0.0.1:{port}/slack/events", key, f"{name}{round_no}"))
+                parent.send(([f"http://127.0.0.1:{port}/slack/events"], key, f"{name}{round_no}"))
                 results[name].append(await asyncio.to_thread(parent.recv))
             await adapter.drain()
         parent.send(None)
@@ -257,7 +264,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds (1..6), median taken")
     parser.add_argument("--database-url", default=None,
                         help="an empty PostgreSQL database instead of a temporary SQLite file")
-    asyncio.run(bot_main(parser.parse_args()))
+    parser.add_argument("--processes", type=int, default=1,
+                        help="N > 1: N bot processes on one PostgreSQL database behind a "
+                             "round-robin balancer, against one process, in the same run")
+    args = parser.parse_args()
+    if args.processes > 1:
+        from ingest_fleet import fleet_main
+
+        asyncio.run(fleet_main(args))
+    else:
+        asyncio.run(bot_main(args))
 
 
 if __name__ == "__main__":

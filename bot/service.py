@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.audit.trail import SELF
 from bot.audit.trail import record as audit_record
@@ -18,12 +18,14 @@ from bot.cadence.reminders import set_reminders
 from bot.cadence.status import CampaignStatus, campaign_status
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
-from bot.insight.aggregation import Cell, StatementAggregate, aggregate_campaign
+from bot.insight.aggregation import aggregate_campaign
+from bot.insight.baseline_shift import BaselineShift, baseline_shift
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
 from bot.insight.export import aggregates_csv
+from bot.insight.live_tally import statement_tally
 from bot.insight.momentum import compute_momentum, save_snapshot
-from bot.insight.release import Release, release_campaign, release_statement
+from bot.insight.release import Release, release_campaign
 from bot.labels import layer_label, option_label
 from bot.people.erasure import Erasure, forget, positions_held
 from bot.people.layer_questions import claim_layer_question
@@ -32,7 +34,7 @@ from bot.people.private_chats import forget_private_chat, private_chat_of, remem
 from bot.ports import ChatGateway, Check, Clock, Metrics, NoMetrics
 from bot.positions.own import OwnPosition, own_positions
 from bot.positions.record import Vote
-from bot.positions.tally import TallyView, tally_line
+from bot.positions.tally import TallyView, short_tally, tally_line
 from bot.positions.writer import PositionWriter
 from bot.publishing.channels import (
     ChannelState,
@@ -54,7 +56,7 @@ from bot.publishing.statements import (
 from bot.publishing.tally_refresh import TallyRefresher
 from bot.settings.config import Settings
 from bot.store.db import Database
-from bot.store.models import Position, Statement, Theme
+from bot.store.models import Statement, Theme
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ class DigestDraft:
     document: Document
     snapshot: dict[str, Any]  # saved once the digest is posted, for the next one's momentum
     release: Release  # for the chart: the same figures, no second aggregation or release
+    shift: BaselineShift | None = None  # since the workshop, for the chart
 
 
 class CampaignService:
@@ -170,29 +173,31 @@ class CampaignService:
         return await set_layer(self.db, who, layer, known_layers=self.settings.campaign.layer_keys,
                                now=self.clock.now())
 
-    async def tally(self, key: str) -> TallyView:
-        """How many answered, and counts per option as the release step lets them out."""
-        async with self.db.sessions() as session:
-            rows = (await session.execute(
-                select(Position.layer, Position.option_key, func.count())
-                .join(Statement, Statement.id == Position.statement_id)
-                .where(Statement.campaign_id == self.campaign_id, Statement.key == key)
-                .group_by(Position.layer, Position.option_key))).all()
-        counts: dict[str, dict[str, int]] = {}
-        for layer, option, n in rows:
-            counts.setdefault(layer, {})[option] = n
-        statement = StatementAggregate(
-            key=key, text="", theme_key="", theme_title="", state="",
-            cells={layer: Cell(layer=layer, counts=c) for layer, c in counts.items()})
-        visible = await release_statement(
-            self.db, statement, campaign_id=self.campaign_id, scale=self.scale,
-            k=self.settings.campaign.privacy_threshold, now=self.clock.now())
-        return TallyView(answers=visible.answers,
-                         counts=None if visible.total is None else visible.total.counts)
-
-    async def tally_text(self, key: str, texts: Texts) -> str:
+    async def tally(self, key: str, *, answered: bool = False) -> TallyView:
+        """How many answered, and counts per option as the release step and
+        campaign.results let them out (`answered`: for the person who just answered)."""
         campaign = self.settings.campaign
-        return tally_line(await self.tally(key), self.scale, texts, campaign.privacy_threshold,
+        return await statement_tally(self.db, self.campaign_id, key, scale=self.scale,
+                                     k=campaign.privacy_threshold, now=self.clock.now(),
+                                     results=campaign.results, answered=answered)
+
+    async def tally_text(self, key: str, texts: Texts, *, answered: bool = False) -> str:
+        campaign = self.settings.campaign
+        return tally_line(await self.tally(key, answered=answered), self.scale, texts,
+                          campaign.privacy_threshold,
+                          per_option=campaign.tally_detail == "options")
+
+    async def private_tally(self, key: str, texts: Texts, *, short: bool = False) -> str | None:
+        """The tally for the confirmation of a person who just answered, when only they may
+        see it (campaign.results = "after_vote"); None otherwise (the channel shows it, or
+        nobody may see it yet). `short`: for a reply with a length limit."""
+        campaign = self.settings.campaign
+        if campaign.results != "after_vote":
+            return None
+        view = await self.tally(key, answered=True)
+        if short:
+            return short_tally(view, self.scale, texts, campaign.privacy_threshold)
+        return tally_line(view, self.scale, texts, campaign.privacy_threshold,
                           per_option=campaign.tally_detail == "options")
 
     def option_choices(self, texts: Texts) -> list[tuple[str, str]]:
@@ -240,7 +245,8 @@ class CampaignService:
         return await release_campaign(self.db, aggregate, campaign_id=self.campaign_id,
                                       scale=self.scale,
                                       k=self.settings.campaign.privacy_threshold,
-                                      now=self.clock.now())
+                                      now=self.clock.now(),
+                                      open_figures=self.settings.campaign.results_while_open)
 
     async def digest_draft(self, language: str | None = None) -> DigestDraft:
         """The digest with what moved since the previous one, and the snapshot to save."""
@@ -251,10 +257,18 @@ class CampaignService:
                                           release=release, scale=self.scale)
         ctx = DigestContext(campaign=self.settings.campaign, scale=self.scale,
                             texts=self.texts(language), now=self.clock.now())
-        draft = DigestDraft(build_digest(release, ctx, momentum=momentum), momentum.snapshot,
-                            release)
+        shift = await self.baseline_shift(release)
+        draft = DigestDraft(build_digest(release, ctx, momentum=momentum, shift=shift),
+                            momentum.snapshot, release, shift)
         self.metrics.duration("digest", time.perf_counter() - started)
         return draft
+
+    async def baseline_shift(self, release: Release | None = None) -> BaselineShift | None:
+        """The shift since the workshop, against `release` (the digest's, or a new one);
+        None when no baseline was imported."""
+        return await baseline_shift(self.db, release or await self.release(),
+                                    campaign_id=self.campaign_id, scale=self.scale,
+                                    layers=self.settings.campaign.layer_keys)
 
     async def export_csv(self) -> str:
         """Aggregates per statement × layer, through the same release as the digest."""
@@ -275,7 +289,8 @@ class CampaignService:
                             language: str | None = None) -> bytes | None:
         """The draft's chart; a digest without its chart beats no digest."""
         try:
-            return await self.digest_chart(language=language, release=draft.release)
+            return await self.digest_chart(language=language, release=draft.release,
+                                           shift=draft.shift)
         except Exception:
             log.exception("digest chart failed; posting the digest without it")
             return None
@@ -288,14 +303,19 @@ class CampaignService:
                                  now=self.clock.now())
 
     async def digest_chart(self, language: str | None = None, *,
-                           release: Release | None = None) -> bytes:
-        """The digest's chart as PNG; pass the digest's release to show the same figures."""
+                           release: Release | None = None,
+                           shift: BaselineShift | None = None) -> bytes:
+        """The digest's chart as PNG; pass the digest's release (and its shift since the
+        workshop) to show the same figures."""
         from bot.insight.chart import render_chart  # matplotlib takes a second to import: only here
 
-        release = release or await self.release()
+        if release is None:
+            release = await self.release()
+            shift = await self.baseline_shift(release)
         # Drawing is CPU-bound for a good part of a second: keep it off the event loop.
         return await asyncio.to_thread(render_chart, release, campaign=self.settings.campaign,
-                                       scale=self.scale, texts=self.texts(language))
+                                       scale=self.scale, texts=self.texts(language),
+                                       shift=shift)
 
     # -- platform references (polls, messages, private chats) ------------------------------
     async def poll_post(self, poll_id: str) -> PollPost | None:

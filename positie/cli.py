@@ -6,18 +6,20 @@ from typing import Annotated
 
 import typer
 
-from positie.commands import cadence, catalogue, people, results, roster, running
+from positie.commands import baseline, cadence, catalogue, people, results, roster, running
 
 app = typer.Typer(help="positie: statements out, positions in, per-layer digests.",
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 statements_app = typer.Typer(help="The statement catalogue.", no_args_is_help=True)
 roster_app = typer.Typer(help="The admins' roster of layers.", no_args_is_help=True)
+baseline_app = typer.Typer(help="The workshop the campaign follows up.", no_args_is_help=True)
 channels_app = typer.Typer(help="The campaign's channels and chats.",
                            invoke_without_command=True)
 app.add_typer(db_app, name="db")
 app.add_typer(statements_app, name="statements")
 app.add_typer(roster_app, name="roster")
+app.add_typer(baseline_app, name="baseline")
 app.add_typer(channels_app, name="channels")
 
 
@@ -46,6 +48,7 @@ app.command("close")(catalogue.close_command)
 channels_app.callback()(catalogue.channels_callback)
 channels_app.command("retry")(catalogue.channels_retry_command)
 roster_app.command("import")(roster.roster_import)
+baseline_app.command("import")(baseline.baseline_import)
 app.command("forget")(people.forget_command)
 app.command("digest")(results.digest_command)
 app.command("export")(results.export_command)

@@ -27,6 +27,8 @@ from positie.wiring import build_runtime
 # Inside the package (the root's config.example.toml links here), so an installed wheel has it.
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 EXAMPLE_CONFIG = EXAMPLES / "config.example.toml"
+# The workshop of 10 July as its facilitator wrote it down: the baseline the digest compares to.
+EXAMPLE_WORKSHOP = EXAMPLES / "workshop.example.csv"
 SIGNING_SECRET = "demo-signing-secret"
 STATEMENTS_TO_OPEN = 3
 GENERAL = "C0CIRCULAIR"
@@ -72,6 +74,7 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             for channel in SlackSettings.of(settings).channels:
                 emulator.add_channel(channel.id, channel.id.lower())
             runtime = await build_runtime(settings, with_adapters=False)
+            workshop = await _import_workshop(runtime.service, settings)
             adapter = SlackAdapter(service=runtime.service, settings=SlackSettings.of(settings))
             runtime.add_adapter(SlackSettings.name, adapter)
             port = await adapter.start(host="127.0.0.1", port=0)
@@ -87,7 +90,8 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
                     LEANINGS, people=16)
                 draft = await runtime.service.digest_draft()
                 document = draft.document
-                chart = await runtime.service.digest_chart(release=draft.release)
+                chart = await runtime.service.digest_chart(release=draft.release,
+                                                           shift=draft.shift)
                 report = await runtime.service.publish_draft(draft, period="demo",
                                                              chart_png=chart)
                 stored = await _stored_counts(runtime.service)
@@ -100,10 +104,26 @@ async def run_demo(*, people: int, out_dir: Path) -> None:
             _show(emulator, settings, account, stored, report.posted,
                   time.monotonic() - started)
             telegram_demo.show(tg, tg_account)
+            print(f"\nWorkshop baseline ({EXAMPLE_WORKSHOP.name}): {workshop}")
             text_path, chart_path = await asyncio.to_thread(
                 _write_outputs, out_dir, render_text(document), chart)
             print(f"\nDigest as text:  {text_path}")
             print(f"Digest chart:    {chart_path}")
+
+
+async def _import_workshop(service: Any, settings: Settings) -> str:
+    """The example workshop file, as `positie baseline import` reads and stores it."""
+    from bot.clock import SystemClock
+    from bot.insight.baseline_file import read_baseline
+    from bot.insight.baseline_import import import_baseline, statement_keys
+
+    campaign = settings.campaign
+    baseline = read_baseline(EXAMPLE_WORKSHOP,
+                             statements=await statement_keys(service.db, campaign.id),
+                             layers=campaign.layer_keys, scale=campaign.scale_options(),
+                             workshop_date=None)
+    report = await import_baseline(service.db, campaign.id, baseline, now=SystemClock().now())
+    return report.summary()
 
 
 def _write_outputs(out_dir: Path, digest_text: str, chart: bytes) -> tuple[Path, Path]:

@@ -200,6 +200,11 @@ class SlackAdapter:
         texts = self.service.texts()
         reply = replies.vote_reply(result, result.statement_text or vote.statement_key,
                                    self.service, texts)
+        if result.counted and result.option_key is not None:
+            # campaign.results = "after_vote": the distribution, to this person only.
+            tally = await self.service.private_tally(vote.statement_key, texts)
+            if tally is not None:
+                reply += "\n" + tally
         blocks = [text_section(reply)]
         if result.needs_layer and result.counted:
             blocks.append(layer_buttons(self.service.layer_choices(texts)))

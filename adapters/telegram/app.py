@@ -132,8 +132,15 @@ class TelegramAdapter:
         result = await self.service.record(vote)
         texts = self.texts_for(query.from_user, None)
         quiet = dataclasses.replace(result, needs_layer=False)  # asked with buttons below
+        tally = None
+        if result.counted and result.option_key is not None:
+            # campaign.results = "after_vote": the distribution, to this person only (a
+            # button's answer is shown to the presser alone; the group message has none).
+            tally = await self.service.private_tally(vote.statement_key, texts, short=True)
         answer = callback_answer(
-            lambda statement: replies.vote_reply(quiet, statement, self.service, texts),
+            lambda statement: replies.vote_reply(quiet, statement, self.service, texts,
+                                                 hint=tally is None)
+            + ("" if tally is None else "\n" + tally),
             result.statement_text or vote.statement_key)
         # In the background: the update is done (and confirmable) once the vote is stored.
         self._background(self._answer(lambda: query.answer(answer)))

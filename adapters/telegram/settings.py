@@ -57,6 +57,17 @@ class TelegramSettings(PlatformSettings):
     def channel_list(self) -> Sequence[ChannelSettings]:
         return self.chats
 
+    def results_problems(self, results: str) -> list[str]:
+        """A native poll shows its counts to everyone who voted, at once: it can keep them
+        from people who have not voted (after_vote), not from everyone until the close."""
+        if results != "after_close":
+            return []
+        return [f"telegram.chats[{i}].answer_mode: \"poll\" cannot keep results back until a "
+                "statement closes (a native Telegram poll shows its counts to whoever voted); "
+                "use answer_mode = \"buttons\" in this chat, or campaign.results = "
+                "\"after_vote\""
+                for i, chat in enumerate(self.chats) if chat.answer_mode == "poll"]
+
     def statement_problems(self, key: str, text: str) -> list[str]:
         # Button data "v:<key>:#<n>" must fit Telegram's 64 bytes (inbound.vote_data).
         data = len(f"v:{key}:#9".encode())

@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from matplotlib import rc_context
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from bot.domain import ScaleOption
+from bot.insight.baseline_shift import BaselineShift
 from bot.insight.chart_data import APART_COLOUR, ChartData, chart_rows
 from bot.insight.release import Release
 from bot.labels import percent
@@ -42,12 +45,14 @@ LEFT_IN, RIGHT_IN, GAP_IN = 2.3, 0.15, 0.3  # layer names | bars | gap | apart c
 TOP_IN, BOTTOM_IN, NOTE_IN = 0.95, 0.7, 0.18
 EDGE = 3.0  # percent units of room beyond the axis' last tick
 TEXT, MUTED = "#252525", "#525252"
+MARK = "#000000"  # the workshop's mark: black reads on every RdBu colour and on white
 LABEL_PT = 8.5
 
 
 def render_chart(release: Release, *, campaign: CampaignSettings,
-                 scale: tuple[ScaleOption, ...], texts: Texts) -> bytes:
-    data = chart_rows(release, campaign=campaign, scale=scale, texts=texts)
+                 scale: tuple[ScaleOption, ...], texts: Texts,
+                 shift: BaselineShift | None = None) -> bytes:
+    data = chart_rows(release, campaign=campaign, scale=scale, texts=texts, shift=shift)
     return draw_chart(data, texts)
 
 
@@ -109,7 +114,12 @@ def _draw(data: ChartData, texts: Texts) -> bytes:
 def _header(figure: Figure, data: ChartData, height_in: float) -> None:
     figure.text(0.02, 1 - 0.15 / height_in, data.title, ha="left", va="top",
                 fontsize=12.5, fontweight="bold", color=TEXT)
-    handles = [Patch(facecolor=e.colour, edgecolor="none", label=e.label) for e in data.legend]
+    handles: list[Artist] = [Patch(facecolor=e.colour, edgecolor="none", label=e.label)
+                             for e in data.legend]
+    if data.workshop_label:
+        handles.append(Line2D([], [], color=MARK, marker="|", markersize=9,
+                              markeredgewidth=2.2, linestyle="none",
+                              label=data.workshop_label))
     figure.legend(handles=handles, loc="upper left", ncol=len(handles), frameon=False,
                   fontsize=8.5, bbox_to_anchor=(0.015, 1 - 0.5 / height_in),
                   handlelength=1.2, columnspacing=1.2)
@@ -133,6 +143,7 @@ def _plot(figure: Figure, data: ChartData, layout: _Layout, texts: Texts, plot_i
     boxes: list[list[tuple[float, float]]] = []
     faces: list[str] = []
     apart_boxes: list[list[tuple[float, float]]] = []
+    marks: list[tuple[float, float]] = []
     for panel, title_top, top in zip(data.panels, layout.titles, layout.first_rows,
                                      strict=True):
         bars.text(0.02, title_top, panel.title, transform=names, ha="left", va="top",
@@ -143,12 +154,18 @@ def _plot(figure: Figure, data: ChartData, layout: _Layout, texts: Texts, plot_i
                 boxes.append(_box(segment.start, segment.width, y))
                 faces.append(colours[segment.option_key])
             apart_boxes.append(_box(0, row.apart, y))
+            if row.workshop is not None:
+                marks.append((row.workshop, y))
             # The last row is all layers together: in bold, under the layers.
             bars.text(names_x, y, row.label, transform=names, ha="right", va="center",
                       fontsize=LABEL_PT, color=TEXT,
                       fontweight="bold" if row is panel.rows[-1] else "normal")
     bars.add_collection(PolyCollection(boxes, facecolors=faces, edgecolors="white",
                                        linewidths=0.4))
+    if marks:  # one artist for all: where each layer's agreeing end was at the workshop
+        bars.plot([x for x, _ in marks], [y for _, y in marks], linestyle="none", marker="|",
+                  markersize=BAR * ROW_IN * 72 * 1.3, markeredgewidth=2.2,  # points
+                  color=MARK)
     if apart_span:
         apart = figure.add_axes(((LEFT_IN + bars_in + GAP_IN) / WIDTH_IN, bottom,
                                  (available - bars_in) / WIDTH_IN, plot_in / height_in),

@@ -18,13 +18,15 @@ layers left out are named with the reason (as the text digest does).
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from babel.dates import format_date
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.insight.aggregation import Cell
+from bot.insight.baseline_shift import BaselineShift, StatementShift
 from bot.insight.privacy import VisibleStatement, Withheld
 from bot.insight.ranking import rank_insights
 from bot.insight.release import Release
@@ -56,6 +58,8 @@ class BarRow:
     disagree: float  # percent left of neutral (neutral not included)
     agree: float  # percent right of neutral
     apart: float  # percent for options without a value
+    # Where the bar's agreeing end stood at the workshop (same axis), when both are shown.
+    workshop: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +85,16 @@ class ChartData:
     apart_title: str  # heading of the apart column; "" when the scale has none
     axis_label: str
     notes: tuple[str, ...]  # figure notes: apart options, layers left out, empty campaign
+    workshop_label: str = ""  # legend entry of the workshop marks; "" without a baseline
 
 
 def chart_rows(release: Release, *, campaign: CampaignSettings,
-               scale: tuple[ScaleOption, ...], texts: Texts) -> ChartData:
+               scale: tuple[ScaleOption, ...], texts: Texts,
+               shift: BaselineShift | None = None) -> ChartData:
+    """`shift`: the baseline (bot.insight.baseline_shift); each layer shown in full both at
+    the workshop and now gets a mark where its agreeing end stood at the workshop."""
     t, k = texts, campaign.privacy_threshold
+    shifts = {} if shift is None else {s.key: s for s in shift.statements}
     every = list(release.statements)
     # A preview, not the catalogue: the statements the digest's ranked insights name.
     by_key = {v.statement.key: v for v in every}
@@ -111,14 +120,24 @@ def chart_rows(release: Release, *, campaign: CampaignSettings,
         notes.append(t.gettext("Totals are over the layers shown; a layer's bars change "
                                "only once at least {k} of its answers are new or changed.",
                                k=k))
+    panels = tuple(_panel(v, campaign, scale, t, shifts.get(v.statement.key)) for v in visible)
+    marked = shift is not None and any(r.workshop is not None for p in panels for r in p.rows)
+    label = ""
+    if shift is not None and marked:
+        day = format_date(shift.workshop_date, format="long", locale=t.language)
+        label = t.gettext("workshop {date}", date=day)
+        notes.append(t.gettext("The black mark shows where a layer's agreeing end stood at "
+                               "the workshop of {date} (layers with at least {k} people "
+                               "then and now).", date=day, k=k))
     return ChartData(
         title=t.gettext("Positions per layer of government — {campaign}",
                         campaign=campaign.name),
-        panels=tuple(_panel(v, campaign, scale, t) for v in visible),
+        panels=panels,
         legend=legend,
         apart_title=apart_names,
         axis_label=t.gettext("← disagree · share of the layer's answers · agree →"),
         notes=tuple(notes),
+        workshop_label=label,
     )
 
 
@@ -144,15 +163,18 @@ def bar_row(cell: Cell, *, label: str, scale: tuple[ScaleOption, ...]) -> BarRow
 
 
 def _panel(v: VisibleStatement, campaign: CampaignSettings, scale: tuple[ScaleOption, ...],
-           t: Texts) -> Panel:
+           t: Texts, shift: StatementShift | None = None) -> Panel:
     closed = t.gettext(" (closed)") if v.statement.state == "closed" else ""
     title = textwrap.fill(f"“{v.statement.text}”{closed}", width=TITLE_WIDTH)
     if v.answers < campaign.privacy_threshold:
         note = t.gettext("Fewer than {k} answers so far: not shown yet.",
                          k=campaign.privacy_threshold)
         return Panel(v.statement.key, title, rows=(), notes=(note,))
-    rows = [bar_row(v.cells[layer], scale=scale,
-                    label=_count_label(layer_label(layer, campaign, t), v.cells[layer]))
+    then = {} if shift is None else {s.layer: s.baseline.counts for s in shift.layers
+                                     if s.baseline.counts is not None and s.current.shown}
+    rows = [replace(bar_row(v.cells[layer], scale=scale,
+                            label=_count_label(layer_label(layer, campaign, t), v.cells[layer])),
+                    workshop=_agree_end(then.get(layer), scale))
             for layer in layer_order(campaign, set(v.cells))]
     if v.total is not None and len(v.cells) > 1:
         rows.append(bar_row(v.total, scale=scale,
@@ -168,6 +190,14 @@ def _panel(v: VisibleStatement, campaign: CampaignSettings, scale: tuple[ScaleOp
                               for layer in layer_order(campaign, layers))
             notes.append(text.format(layers=names))
     return Panel(v.statement.key, title, rows=tuple(rows), notes=tuple(notes))
+
+
+def _agree_end(counts: dict[str, int] | None, scale: tuple[ScaleOption, ...]) -> float | None:
+    """The right end of a bar drawn from these counts: half of neutral plus agreeing."""
+    if not counts:
+        return None
+    row = bar_row(Cell(layer="", counts=counts), label="", scale=scale)
+    return row.segments[-1].start + row.segments[-1].width if row.segments else None
 
 
 def _count_label(name: str, cell: Cell) -> str:

@@ -8,25 +8,28 @@ from babel.dates import format_date
 from bot.document import Attachment, Bullets, Document, Paragraph, Section
 from bot.domain import UNKNOWN_LAYER
 from bot.insight.aggregation import StatementAggregate
+from bot.insight.baseline_shift import BaselineShift, StatementShift
 from bot.insight.digest_context import DigestContext
 from bot.insight.insight_text import chart_alt_text, insight_sections
 from bot.insight.momentum import Momentum
 from bot.insight.momentum_text import with_momentum
-from bot.insight.privacy import VisibleStatement
+from bot.insight.privacy import VisibleStatement, Withheld
 from bot.insight.ranking import rank_insights
 from bot.insight.release import Release
 from bot.insight.render_text import render_text
+from bot.insight.shift_text import shift_section, statement_shift_lines
 from bot.labels import layer_label, percent, signed
 from bot.texts import Texts
 
 TABLE_FILE = "positie-stellingen.txt"
 
 
-def build_digest(release: Release, ctx: DigestContext,
-                 momentum: Momentum | None = None) -> Document:
-    """In chat: the ranked insights, what moved and who takes part, from what the release
-    step lets through (and nothing else). The full table per statement and layer goes along
-    as a file (and is in `positie export`)."""
+def build_digest(release: Release, ctx: DigestContext, momentum: Momentum | None = None,
+                 shift: BaselineShift | None = None) -> Document:
+    """In chat: the ranked insights, what moved, the shift since the workshop (with a
+    baseline) and who takes part, from what the release step lets through (and nothing
+    else). The full table per statement and layer goes along as a file (and is in
+    `positie export`)."""
     t = ctx.texts
     visible = list(release.statements)
     insights = rank_insights(visible, ctx.campaign, ctx.scale)
@@ -41,9 +44,12 @@ def build_digest(release: Release, ctx: DigestContext,
     title = t.gettext("Digest {campaign} — {date}", campaign=ctx.campaign.name,
                       date=format_date(ctx.local_date(), format="long", locale=t.language))
     footer = _footer(ctx)
-    sections = (*insight_sections(insights, ctx), _participation_section(release, ctx))
+    since = () if shift is None else (shift_section(shift, ctx),)
+    sections = (*insight_sections(insights, ctx), *since, _participation_section(release, ctx))
+    shifts = {} if shift is None else {s.key: s for s in shift.statements}
     table = Document(title=t.gettext("All statements per layer — {title}", title=title),
-                     intro=intro, sections=tuple(_theme_sections(visible, ctx)), footer=footer)
+                     intro=intro, sections=tuple(_theme_sections(visible, ctx, shifts)),
+                     footer=footer)
     return Document(
         title=title,
         intro=intro,
@@ -52,8 +58,17 @@ def build_digest(release: Release, ctx: DigestContext,
                                            "file {name}.", name=TABLE_FILE))),
         attachments=(Attachment(filename=TABLE_FILE, title=table.title,
                                 text=render_text(table) + "\n"),),
-        chart_alt=chart_alt_text(insights, ctx),
+        chart_alt=chart_alt_text(insights, ctx) + _shift_alt(shift, ctx),
     )
+
+
+def _shift_alt(shift: BaselineShift | None, ctx: DigestContext) -> str:
+    """The chart's workshop marks, for screen readers (the figures are in the text)."""
+    if shift is None or not any(layer.agree_shift is not None for s in shift.statements
+                                for layer in s.layers):
+        return ""
+    return " " + ctx.texts.gettext("Black marks: where each layer's agreement stood at the "
+                                   "workshop.")
 
 
 def _footer(ctx: DigestContext) -> str:
@@ -69,7 +84,8 @@ def _footer(ctx: DigestContext) -> str:
     return " ".join(parts)
 
 
-def _theme_sections(visible: list[VisibleStatement], ctx: DigestContext) -> list[Section]:
+def _theme_sections(visible: list[VisibleStatement], ctx: DigestContext,
+                    shifts: dict[str, StatementShift]) -> list[Section]:
     sections: list[Section] = []
     current: str | None = None
     title = ""
@@ -81,6 +97,10 @@ def _theme_sections(visible: list[VisibleStatement], ctx: DigestContext) -> list
             current, title, blocks = v.statement.theme_key, v.statement.theme_title, []
         blocks.append(Paragraph(_statement_heading(v.statement, ctx)))
         blocks.append(Bullets(tuple(_layer_lines(v, ctx))))
+        since = shifts.get(v.statement.key)
+        if since is not None and since.layers:
+            blocks.append(Paragraph(ctx.texts.gettext("Since the workshop:")))
+            blocks.append(Bullets(tuple(statement_shift_lines(since, ctx))))
     if current is not None:
         sections.append(Section(title=title, blocks=tuple(blocks)))
     return sections
@@ -95,6 +115,10 @@ def _layer_lines(v: VisibleStatement, ctx: DigestContext) -> list[str]:
     t, k = ctx.texts, ctx.campaign.privacy_threshold
     if v.answers < k:
         return [t.gettext("Fewer than {k} answers so far: not shown yet.", k=k)]
+    if Withheld.UNTIL_CLOSED in v.withheld.values():
+        return [t.ngettext("{n} answer so far; the results are shown once the statement "
+                           "closes.", "{n} answers so far; the results are shown once the "
+                           "statement closes.", v.answers)]
     lines = []
     for layer in (*ctx.campaign.layer_keys, UNKNOWN_LAYER):
         label = layer_label(layer, ctx.campaign, t)

@@ -41,6 +41,8 @@ class Withheld(enum.StrEnum):
 
     BELOW_THRESHOLD = "below_threshold"  # fewer than k respondents: nothing shown
     SMALL_GROUP = "small_group"  # shown as a count only, to protect a small group
+    # campaign.results keeps an open statement's figures back: a count of people only.
+    UNTIL_CLOSED = "until_closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,18 @@ def apply_threshold(statement: StatementAggregate, k: int, *, scale: Sequence[Sc
         statement=replace(statement, cells=cells), cells=cells, coarse=coarse,
         withheld=withheld, total=_total(cells), answers=sum(live.values()),
         live_respondents=live)
+
+
+def until_closed(statement: StatementAggregate, k: int) -> VisibleStatement:
+    """An open statement while campaign.results keeps figures back: how many answered per
+    layer (from k on), nothing about what they answered."""
+    live = {layer: c.respondents for layer, c in statement.cells.items() if c.respondents}
+    return VisibleStatement(
+        statement=replace(statement, cells={}), cells={},
+        coarse={layer: n for layer, n in live.items() if n >= k},
+        withheld={layer: Withheld.UNTIL_CLOSED if n >= k else Withheld.BELOW_THRESHOLD
+                  for layer, n in live.items()},
+        total=None, answers=sum(live.values()), live_respondents=live)
 
 
 def _total(cells: Mapping[str, Cell]) -> Cell | None:

@@ -31,6 +31,7 @@ from bot.insight.privacy import (
     answer_classes,
     apply_threshold,
     releasable,
+    until_closed,
 )
 from bot.store.db import Database
 from bot.store.models import ReleasedCell, Statement
@@ -57,10 +58,19 @@ class Release:
 
 
 async def release_campaign(db: Database, aggregate: CampaignAggregate, *, campaign_id: str,
-                           scale: Sequence[ScaleOption], k: int, now: datetime) -> Release:
-    latest = await _release(db, campaign_id, aggregate.statements, scale=scale, k=k, now=now)
+                           scale: Sequence[ScaleOption], k: int, now: datetime,
+                           open_figures: bool = True) -> Release:
+    """`open_figures` False (campaign.results after_vote or after_close): a statement not
+    closed yet shows how many answered only, and gets no release version until it closes
+    (a version nobody saw would only hold back the figures shown at the close)."""
+    def held(s: StatementAggregate) -> bool:
+        return not open_figures and s.state != "closed"
+
+    shown = [s for s in aggregate.statements if not held(s)]
+    latest = await _release(db, campaign_id, shown, scale=scale, k=k, now=now)
     return Release(
-        statements=tuple(apply_threshold(s, k, scale=scale, released=latest.get(s.key, {}))
+        statements=tuple(until_closed(s, k) if held(s) else
+                         apply_threshold(s, k, scale=scale, released=latest.get(s.key, {}))
                          for s in aggregate.statements),
         participants_by_layer=dict(aggregate.participants_by_layer),
         positions_by_layer=dict(aggregate.positions_by_layer),

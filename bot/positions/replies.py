@@ -18,7 +18,7 @@ class OptionNames(Protocol):
 
 
 def vote_reply(result: PositionResult, statement_text: str, service: OptionNames,
-               texts: Texts) -> str:
+               texts: Texts, *, hint: bool = True) -> str:
     if result.outcome is Outcome.REFUSED:
         return refusal(result.reason, texts)
     if result.outcome is Outcome.WITHDRAWN:
@@ -31,7 +31,8 @@ def vote_reply(result: PositionResult, statement_text: str, service: OptionNames
     else:
         reply = texts.gettext("Your position on “{statement}”: {option}.",
                               statement=statement_text, option=option)
-    reply += " " + texts.gettext("Changed your mind? Just tap another option.")
+    if hint:
+        reply += " " + texts.gettext("Changed your mind? Just tap another option.")
     if result.needs_layer:
         reply += "\n" + layer_question(texts)
     return reply

@@ -35,3 +35,14 @@ def tally_line(view: TallyView, scale: tuple[ScaleOption, ...], texts: Texts, k:
         "Per option ({n} answer, updated in steps of at least {k}): {parts}",
         "Per option ({n} answers, updated in steps of at least {k}): {parts}", shown,
         k=k, parts=" · ".join(parts))
+
+
+def short_tally(view: TallyView, scale: tuple[ScaleOption, ...], texts: Texts, k: int) -> str:
+    """The counts per option in few characters, for a reply with a length limit (a
+    Telegram button's answer holds 200)."""
+    if view.answers < k or not view.counts:
+        return tally_line(view, scale, texts, k, per_option=False)
+    parts = [f"{option_label(o, texts)} {view.counts[o.key]}" for o in scale
+             if view.counts.get(o.key)]
+    return texts.gettext("So far ({n}): {parts}", n=sum(view.counts.values()),
+                         parts=" · ".join(parts))

@@ -80,6 +80,10 @@ class CampaignSettings(_Frozen):
     privacy_threshold: int = Field(default=3, ge=1)
     # Live tally: "options" shows counts per option as last released, "count" only how many.
     tally_detail: Literal["options", "count"] = "options"
+    # When a statement's distribution shows: "live" (always, as released), "after_vote"
+    # (a person sees it privately once they answered; channels only once it closed),
+    # "after_close" (nowhere until it closed; only how many answered).
+    results: Literal["live", "after_vote", "after_close"] = "live"
     # The digest's ranked insights (README: how the digest numbers are computed).
     digest_top_n: int = Field(default=3, ge=1, le=10)
     insight_min_cell: int = Field(default=10, ge=1)
@@ -114,6 +118,11 @@ class CampaignSettings(_Frozen):
         if len(set(options)) != len(options):
             raise ValueError("scale option keys must be unique")
         return self
+
+    @property
+    def results_while_open(self) -> bool:
+        """Whether channels, digests, charts and exports show an open statement's figures."""
+        return self.results == "live"
 
     @property
     def low_threshold(self) -> bool:
@@ -259,6 +268,7 @@ def _check_semantics(path: Path, settings: Settings) -> None:
     problems: list[str] = []
     for section in settings.enabled_platforms():
         problems += section.problems()
+        problems += section.results_problems(settings.campaign.results)
     if settings.schedule is not None:
         problems += schedule_problems(settings.schedule, settings.campaign.timezone,
                                       _statement_keys(settings))

@@ -89,6 +89,11 @@ class PlatformSettings(FrozenSettings):
         """Platform-specific problems beyond the field types, each "key: what to do"."""
         return []
 
+    def results_problems(self, results: str) -> list[str]:
+        """Why this platform cannot honour `campaign.results` (live, after_vote,
+        after_close) in its channels as configured, each "key: what to do"."""
+        return []
+
     def statement_problems(self, key: str, text: str) -> list[str]:
         """Why this platform could never post a statement with this key or text (its
         message and button limits), each as "what is too long; the limit"."""

@@ -48,7 +48,8 @@ def digest_command(
             draft = await runtime.service.digest_draft(language)
             document, chart = draft.document, None
             if out is not None:  # asked for: a chart that fails is an error here
-                chart = await runtime.service.digest_chart(language, release=draft.release)
+                chart = await runtime.service.digest_chart(language, release=draft.release,
+                                                           shift=draft.shift)
                 write_file(out / "samenvatting.txt", render_text(document) + "\n",
                            option="--out")
                 write_file(out / "samenvatting.png", chart, option="--out")

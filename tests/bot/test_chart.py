@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -9,6 +10,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 
 from bot.insight.aggregation import CampaignAggregate, Cell, StatementAggregate
+from bot.insight.baseline_shift import BaselineShift, statement_shift
 from bot.insight.chart import DPI, WIDTH_IN, render_chart
 from bot.insight.chart_data import TOTAL_ROW, ChartData, bar_row, chart_rows
 from bot.insight.release import Release, single_release
@@ -185,3 +187,31 @@ async def test_service_renders_the_chart_from_the_database(service: CampaignServ
     assert png.startswith(PNG_MAGIC)
     height, width, _ = imread(BytesIO(png)).shape
     assert width == round(WIDTH_IN * DPI) and height > 200
+
+
+def test_the_workshop_mark_only_where_both_sides_are_shown() -> None:
+    now = statement("s1", {"rijk": {"eens": 3, "neutraal": 2, "oneens": 1},
+                           "gemeente": {"eens": 3, "oneens": 3}})
+    release = aggregate(now)
+    shift = BaselineShift(workshop_date=date(2026, 7, 10), source="w.csv", k=3, statements=(
+        statement_shift(key="s1", text=now.text, state="open", theme_key="visie",
+                        theme_title="Visie",
+                        # Rijk: 1 of 5 agreed at the workshop; gemeente: two, under k.
+                        baseline={"rijk": {"eens": 1, "neutraal": 2, "oneens": 2},
+                                  "gemeente": {"eens": 2}},
+                        current=release.statements[0], scale=DEFAULT_SCALE,
+                        layers=("rijk", "gemeente", "onbekend"), k=3),))
+    data = chart_rows(release, campaign=CAMPAIGN, scale=DEFAULT_SCALE, texts=texts_for("nl"),
+                      shift=shift)
+    marks = {row.layer: row.workshop for row in data.panels[0].rows}
+    # Rijk's agreeing end at the workshop: half of neutral (20 %) plus agree (20 %).
+    assert marks["rijk"] == pytest.approx(40.0)
+    assert marks["gemeente"] is None and marks[TOTAL_ROW] is None
+    assert data.workshop_label == "workshop 10 juli 2026"
+    assert any("workshop van 10 juli 2026" in note for note in data.notes)
+    assert render_chart(release, campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                        texts=texts_for("nl"), shift=shift).startswith(PNG_MAGIC)
+    without = chart_rows(release, campaign=CAMPAIGN, scale=DEFAULT_SCALE,
+                         texts=texts_for("nl"))
+    assert without.workshop_label == "" and all(
+        row.workshop is None for row in without.panels[0].rows)

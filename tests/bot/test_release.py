@@ -11,7 +11,7 @@ from bot.insight.release import release_campaign
 from bot.service import CampaignService
 from bot.store.db import Database
 from bot.store.models import ReleasedCell
-from tests.factories import T0, person, vote
+from tests.factories import T0, apply_settings, person, settings, vote
 
 S = "visie-rijk"
 SIX = ["eens", "eens", "oneens", "oneens", "neutraal", "weet_niet"]
@@ -91,3 +91,21 @@ async def test_going_back_to_figures_shown_before_is_not_a_release(
     # v2 -> now is four people, but now -> v1 is nobody: that would say v2 - v1 is them.
     assert len(await versions(service.db)) == 2
     assert (await rijk_figures(service)) != v1
+
+
+async def test_held_back_until_the_close_no_version_is_written(service: CampaignService,
+                                                               db_url: str) -> None:
+    """campaign.results after_close: an open statement shows how many answered per layer
+    and gets no version nobody saw; at the close the figures are released as usual."""
+    await apply_settings(service, settings(db_url, campaign={"results": "after_close"}))
+    await service.open(S)
+    for n, option in enumerate(SIX):
+        await answer(service, f"R{n}", option)
+    [held] = [v for v in (await service.release()).statements if v.statement.key == S]
+    assert (held.cells, held.coarse, held.total, held.answers) == ({}, {"rijk": 6}, None, 6)
+    assert held.withheld == {"rijk": "until_closed"}
+    assert (await service.tally(S)).counts is None and await versions(service.db) == []
+    await service.close(S)
+    assert await rijk_figures(service) == {"eens": 2, "oneens": 2, "neutraal": 1,
+                                           "weet_niet": 1}
+    assert [layer for layer, _, _ in await versions(service.db)] == ["rijk"]
