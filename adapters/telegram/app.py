@@ -73,6 +73,8 @@ Context = ContextTypes.DEFAULT_TYPE
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "my_chat_member"]
 # Updates handled at once: concurrent votes share the position writer's group commit.
 CONCURRENT_UPDATES = 64
+# Stopping: how long replies still waiting (for a chat's rate limit) may take.
+STOP_GRACE_S = 2.0
 
 
 class TelegramAdapter:
@@ -281,8 +283,17 @@ class TelegramAdapter:
         except Exception:
             log.exception("Telegram background message failed")
 
-    async def drain(self) -> None:
-        """Wait until background messages and tally edits in flight are done."""
+    async def drain(self, *, grace_s: float | None = None) -> None:
+        """Wait until background messages and tally edits in flight are done; with
+        `grace_s` (stopping), replies still waiting after it are dropped: a backlog of a
+        group's replies, twenty a minute, must not hold a SIGTERM for minutes."""
+        if grace_s is not None and self._tasks:
+            _, waiting = await asyncio.wait(list(self._tasks), timeout=grace_s)
+            if waiting:
+                log.warning("stopping: %d reply(ies) still waiting for their chat's rate limit "
+                            "were not sent", len(waiting))
+                for task in waiting:
+                    task.cancel()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         await self.service.tallies.flush()
@@ -374,6 +385,6 @@ class TelegramAdapter:
             await app.updater.stop()
         if app.running:
             await app.stop()
-        await self.drain()
+        await self.drain(grace_s=STOP_GRACE_S)
         await app.shutdown()
         await app.bot.shutdown()  # when only the gateway used it (no-op otherwise)
