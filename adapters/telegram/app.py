@@ -117,6 +117,7 @@ class TelegramAdapter:
                                    interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
         self._backlog = ChatBacklog()
+        self._replies: set[asyncio.Task[None]] = set()  # dropped 2 s into a stop
         self._last_stamp = 0.0
         self.standby = False  # started without polling: another process polls
 
@@ -258,7 +259,9 @@ class TelegramAdapter:
             finally:
                 self._backlog.done(chat_id)
 
-        self._background(send())
+        task = self._background(send())
+        self._replies.add(task)
+        task.add_done_callback(self._replies.discard)
 
     async def _on_error(self, update: object, context: Context) -> None:
         error, update_id = context.error, getattr(update, "update_id", "?")
@@ -269,10 +272,15 @@ class TelegramAdapter:
             return
         log.error("Telegram update %s failed", update_id, exc_info=error)
 
-    def _background(self, work: Coroutine[Any, Any, object]) -> None:
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Work an update started that its handler need not wait for (an admin command)."""
+        self._background(work)
+
+    def _background(self, work: Coroutine[Any, Any, object]) -> asyncio.Task[None]:
         task = asyncio.create_task(self._guard(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     @staticmethod
     async def _guard(work: Coroutine[Any, Any, object]) -> None:
@@ -285,10 +293,11 @@ class TelegramAdapter:
 
     async def drain(self, *, grace_s: float | None = None) -> None:
         """Wait until background messages and tally edits in flight are done; with
-        `grace_s` (stopping), replies still waiting after it are dropped: a backlog of a
-        group's replies, twenty a minute, must not hold a SIGTERM for minutes."""
-        if grace_s is not None and self._tasks:
-            _, waiting = await asyncio.wait(list(self._tasks), timeout=grace_s)
+        `grace_s` (stopping), command replies still waiting after it are dropped: a
+        backlog of a group's replies, twenty a minute, must not hold a SIGTERM for minutes.
+        Other work (an admin's /post, layer questions) is waited for."""
+        if grace_s is not None and self._replies:
+            _, waiting = await asyncio.wait(list(self._replies), timeout=grace_s)
             if waiting:
                 log.warning("stopping: %d reply(ies) still waiting for their chat's rate limit "
                             "were not sent", len(waiting))

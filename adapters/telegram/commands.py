@@ -43,6 +43,8 @@ class Speaker(Protocol):
 
     def reply_later(self, chat_id: int, text: str, **kwargs: Any) -> None: ...
 
+    def later(self, work: Coroutine[Any, Any, None]) -> None: ...
+
 
 class TelegramCommands:
     def __init__(self, *, service: CampaignService, gateway: TelegramGateway,
@@ -173,13 +175,19 @@ class TelegramCommands:
             if not self._is_admin(update):
                 await self._say(update, (await self._actions.refuse(who, action, texts)).text)
                 return
-            reply = await self._actions.handle(who, action, self._argument(update), texts)
-            if reply.attachment is not None:
-                await self._send_privately(update, who, reply, texts)
-            else:
-                await self._say(update, reply.text)
+            # In the background, as on Slack: posting to every chat (/post, /digest) can take
+            # a while, and the next batch of updates (votes) waits for this handler.
+            self._speaker.later(self._run_admin(update, who, action, texts))
 
         return command
+
+    async def _run_admin(self, update: Update, who: Identity, action: str,
+                         texts: Texts) -> None:
+        reply = await self._actions.handle(who, action, self._argument(update), texts)
+        if reply.attachment is not None:
+            await self._send_privately(update, who, reply, texts)
+        else:
+            await self._say(update, reply.text)
 
     async def _send_privately(self, update: Update, who: Identity, reply: AdminReply,
                               texts: Texts) -> None:

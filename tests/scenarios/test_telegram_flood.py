@@ -20,7 +20,14 @@ from adapters.telegram.app import STOP_GRACE_S
 from bot.service import CampaignService
 from emulators.telegram import RateLimitPolicy
 from tests.factories import apply_settings, settings
-from tests.telegram_world import BUTTONS, TelegramWorld, person, telegram_section, telegram_world
+from tests.telegram_world import (
+    ADMIN,
+    BUTTONS,
+    TelegramWorld,
+    person,
+    telegram_section,
+    telegram_world,
+)
 
 S = "visie-rijk"
 FLOOD = 100
@@ -87,3 +94,20 @@ async def test_stopping_does_not_wait_for_a_backlog_of_replies(world: TelegramWo
     took = time.monotonic() - started
     print(f"\nstopped in {took:.1f} s with {FLOOD - replies_in_group(world)} replies unsent")
     assert took < STOP_GRACE_S + 3.0
+
+
+async def test_an_admins_post_does_not_hold_the_votes_behind_it(world: TelegramWorld) -> None:
+    for n in range(FLOOD):  # the group's lane is busy for seconds ...
+        world.emulator.user_sends(person(100 + n), BUTTONS, "/stellingen")
+    world.emulator.user_sends(ADMIN, BUTTONS, "/post visie-gebied")  # ... so is this post
+    await asyncio.sleep(0.5)  # the flood and the /post are taken; the vote comes after them
+    await vote_latency(world, 99)
+
+    def posted() -> bool:
+        return any(m.reply_markup and "visie-gebied" in str(m.reply_markup)
+                   for m in world.emulator.messages(BUTTONS))
+
+    assert not posted()  # the vote was stored while the admin's post still waited
+    async with asyncio.timeout(60):
+        while not posted():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
