@@ -46,7 +46,7 @@ from bot.publishing.channels import (
 from bot.publishing.digest_delivery import DigestReport, post_digest
 from bot.publishing.lease import ProcessLease
 from bot.publishing.lifecycle import check_close, check_open, posted_before, reopen_posts
-from bot.publishing.posts import PollPost, find_poll
+from bot.publishing.posts import PollPost, find_poll, statement_posted_at
 from bot.publishing.selection import keys_to_open
 from bot.publishing.statement_views import open_statement_keys, statement_id, statement_view
 from bot.publishing.statements import (
@@ -326,6 +326,13 @@ class CampaignService:
     async def poll_post(self, poll_id: str) -> PollPost | None:
         """The statement (and chat) of a native poll the bot sent, by the platform's poll id."""
         return await find_poll(self.db, self.campaign_id, poll_id)
+
+    async def statement_posted_at(self, platform: str, channel_id: str,
+                                  message_ref: str) -> str | None:
+        """The statement whose post a message is (a press on it may count), or None."""
+        return await statement_posted_at(self.db, self.campaign_id, platform=platform,
+                                         channel_external_id=channel_id,
+                                         message_ref=message_ref)
 
     async def remember_private_chat(self, who: Identity, chat_id: str) -> None:
         await remember_private_chat(self.db, who, chat_id, now=self.clock.now())

@@ -1,6 +1,7 @@
 """Logging for the CLI: readable lines or JSON objects (logging.format), secrets masked.
 
-What is logged is decided where it is logged, and nothing logs a person's answer; this module
+What is logged is decided where it is logged, and nothing logs a person's answer; the
+libraries' lines go through positie.log_privacy (wording kept, values withheld); this module
 adds a last line of defence for secrets: every configured token, signing secret, webhook
 secret and database password is replaced by *** in every record, tracebacks included.
 """
@@ -16,6 +17,7 @@ from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy.engine import make_url
 
 from bot.settings.config import Settings
+from positie.log_privacy import install as install_privacy_filter
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "***"
@@ -95,6 +97,7 @@ def configure_logging(settings: Settings | None, *, verbose: bool = False) -> No
     handler = CurrentStderrHandler()
     handler.setFormatter(MaskingJsonFormatter(secrets) if json_lines
                          else MaskingTextFormatter(secrets))
+    install_privacy_filter(handler)  # the libraries' lines keep their wording, not values
     level = "DEBUG" if verbose else (log_settings.level if log_settings else "INFO")
     logging.basicConfig(level=level, handlers=[handler], force=True)
     from adapters.registry import PLATFORMS

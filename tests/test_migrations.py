@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
+from bot.store import baseline_models  # noqa: F401  (registers the workshop tables)
 from bot.store.db import Database
 from bot.store.models import Base
 

@@ -19,7 +19,7 @@ from adapters.slack.blocks import LAYER_ACTION, VOTE_ACTION, layer_buttons, text
 from adapters.slack.client import build_client
 from adapters.slack.diagnosis import diagnose
 from adapters.slack.directory import SlackDirectory
-from adapters.slack.endpoint import SlackEndpoint
+from adapters.slack.endpoint import PAYLOAD, SlackEndpoint
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbound import (
     command_word,
@@ -27,6 +27,8 @@ from adapters.slack.inbound import (
     identity_of,
     vote_of,
 )
+from adapters.slack.payloads import BlockActions, EventCallback, SlashCommand
+from adapters.slack.scope import SlackScope
 from adapters.slack.settings import SlackSettings
 from adapters.slack.socket_mode import SocketModeConnection
 from bot.admin.actions import AdminActions, admin_action
@@ -48,6 +50,19 @@ HELP_WORDS = {"nl": {"layer": "laag", "mine": "mijn", "forget": "vergeet"},
 TOKEN_REFUSED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                  "token_expired", "no_permission", "missing_scope"}
 EVENTS_PATH = "/slack/events"
+# A reply (a click's confirmation) that meets a 5xx, a 429 or no answer is tried again:
+# 0.2, 0.4, 0.8 s apart, or after Slack's Retry-After when longer.
+REPLY_ATTEMPTS = 4
+REPLY_BACKOFF_S = 0.2
+# The actions whose clicks bolt sees; a click on any other is acked and changes nothing.
+ACTION_PREFIXES = (f"{VOTE_ACTION}.", f"{LAYER_ACTION}.")
+
+
+def _retry_after(header: str | None) -> float:
+    try:
+        return min(float(header or 0), 30.0)
+    except ValueError:
+        return 0.0
 
 
 class SlackAdapter:
@@ -61,6 +76,7 @@ class SlackAdapter:
         self.gateway = SlackGateway(client=self.client, service=service,
                                     live_tally=settings.live_tally)
         self.directory: PeopleDirectory | None = SlackDirectory(client=self.client)
+        self.scope = SlackScope(settings=settings, client=self.client)
         # process_before_response: the HTTP answer waits for the listener, so an ack means
         # the position is committed; slow work (replies, tallies) runs in the background.
         # Signatures are checked by SlackEndpoint, before bolt sees the decoded body.
@@ -80,8 +96,11 @@ class SlackAdapter:
         self._socket: SocketModeConnection | None = None
 
     # -- listeners ------------------------------------------------------------------
-    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _on_vote(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                       context: dict[str, Any]) -> None:
+        await ack()  # Slack requires the 200 even for a click that changes nothing
+        if not await self._in_scope(context):
+            return
         vote = vote_of(body, action)
         if vote is None:
             log.warning("ignored a malformed vote button value from Slack")
@@ -91,8 +110,11 @@ class SlackAdapter:
         if result.counted:  # every post of the statement, on every platform
             self.service.tallies.changed(vote.statement_key)
 
-    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _on_layer(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                        context: dict[str, Any]) -> None:
         await ack()
+        if not await self._in_scope(context):
+            return
         texts = self.service.texts()
         layer = await self.service.choose_layer(identity_of(body), str(action.get("value")))
         reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
@@ -102,14 +124,22 @@ class SlackAdapter:
     async def _on_member_joined(self, event: dict[str, Any], context: Any) -> None:
         """The bot was added to a channel: if it was unreachable, reach it and post what
         it missed (in the background: Slack wants its answer within 3 s)."""
+        payload = context.get(PAYLOAD)
+        if not isinstance(payload, EventCallback) or payload.team_id != await \
+                self.scope.discover():
+            return
         if event.get("user") and event.get("user") == context.get("bot_user_id"):
             self._background(self._channel_back(str(event.get("channel", ""))))
 
     async def _channel_back(self, channel: str) -> None:
         await self.service.channel_back(SlackSettings.name, channel)
 
-    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+    async def _on_command(self, ack: Any, command: dict[str, Any],
+                          context: dict[str, Any]) -> None:
         texts = self.service.texts()
+        if not await self._in_scope(context):
+            await ack(text=texts.gettext("positie does not run a campaign in this workspace."))
+            return
         word = command_word(command.get("text", ""))
         if word in ("laag", "layer"):
             question = replies.layer_question(texts)
@@ -140,6 +170,20 @@ class SlackAdapter:
                 "and why) · /positie help", **words))
                 + ("\n" + admin_help(texts) if identity_of(command).user_id
                    in self.settings.admins else ""))
+
+    async def _in_scope(self, context: dict[str, Any]) -> bool:
+        """From the campaign's workspace, and (a click) in one of its channels or a DM; a
+        command is about the person, so it works in any channel of the workspace."""
+        payload = context.get(PAYLOAD)
+        if isinstance(payload, SlashCommand):
+            return payload.team_id == await self.scope.discover()
+        if isinstance(payload, BlockActions):
+            allowed = await self.scope.allows(payload.team_id, payload.channel_id)
+            if not allowed:
+                log.info("ignored a Slack click from outside the campaign (workspace or "
+                         "channel not in the config)")
+            return allowed
+        return False  # both entrances type the payload; anything else is not ours
 
     async def _forget(self, command: dict[str, Any], word: str) -> str:
         """Two steps: the question says what goes; "/positie vergeet ja" erases it."""
@@ -174,10 +218,24 @@ class SlackAdapter:
         """
         if not response_url:
             return
-        async with self._session.post(response_url,
-                                      json={"response_type": "ephemeral", **message}) as reply:
-            if reply.status != 200:
-                log.warning("Slack refused a reply (HTTP %s)", reply.status)
+        body = {"response_type": "ephemeral", **message}
+        for attempt in range(REPLY_ATTEMPTS):
+            wait = REPLY_BACKOFF_S * 2 ** attempt
+            try:
+                async with self._session.post(response_url, json=body) as reply:
+                    if reply.status == 200:
+                        return
+                    if reply.status != 429 and reply.status < 500:
+                        log.warning("Slack refused a reply (HTTP %s)", reply.status)
+                        return
+                    wait = max(wait, _retry_after(reply.headers.get("Retry-After")))
+                    failure = f"HTTP {reply.status}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                failure = type(exc).__name__
+            if attempt < REPLY_ATTEMPTS - 1:
+                await asyncio.sleep(wait)
+        log.warning("a reply to Slack could not be delivered (%s, %d attempts)", failure,
+                    REPLY_ATTEMPTS)
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._guard(work))
@@ -204,7 +262,8 @@ class SlackAdapter:
 
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, SlackEndpoint(
-            self.app, signing_secret=self.settings.signing_secret).handle)
+            self.app, signing_secret=self.settings.signing_secret,
+            action_prefixes=ACTION_PREFIXES).handle)
         web_app.router.add_get("/healthz", healthz)
         return web_app
 
@@ -212,7 +271,8 @@ class SlackAdapter:
         """auth.test: a wrong or revoked token stops the command with the fix, before
         anything is posted; a passing failure of Slack itself is only logged."""
         try:
-            await self.client.auth_test()
+            found = await self.client.auth_test()
+            self.scope.learn(str(found.get("team_id") or ""))
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in TOKEN_REFUSED:
@@ -241,7 +301,8 @@ class SlackAdapter:
         if self.settings.mode == "socket":
             self._socket = SocketModeConnection(
                 self.app, app_token=self.settings.app_token,
-                ping_interval=self.settings.socket_ping_interval_seconds)
+                ping_interval=self.settings.socket_ping_interval_seconds,
+                action_prefixes=ACTION_PREFIXES)
             await self._socket.start()
             return 0
         self._runner = web.AppRunner(self.web_app(), access_log=None)

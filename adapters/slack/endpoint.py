@@ -6,12 +6,19 @@ more than recording the position. yarl's C decoder (aiohttp's own URL library) d
 0.03 ms. Bolt then gets the payload's JSON, which is not what Slack signed, so the signature
 is checked here on the raw body with slack_sdk's verifier (the one bolt uses: HMAC plus the
 five-minute staleness window) and bolt's own check is switched off for this app.
+
+Hostile input never reaches bolt: a timestamp that is not a number, a signature of the wrong
+shape or a body that is not UTF-8 is refused before the signature check (401 / 400); a signed
+body that is not a payload positie handles (adapters/slack/payloads.py) after it (400). A
+well-formed click on an action positie does not know is answered 200, as Slack requires.
+Nothing of a refused body is logged: it may hold someone's position.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -20,9 +27,21 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from yarl import URL
 
+from adapters.slack.payloads import BlockActions, Inbound, MalformedPayload, parse_payload
+
 log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
+TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}", re.ASCII)
+# Where bolt hands the typed payload to listeners (AsyncBoltContext keys).
+PAYLOAD = "positie_payload"
+
+
+def handled_here(payload: Inbound, action_prefixes: tuple[str, ...]) -> bool:
+    """Whether bolt should see it: anything but a click on an action positie did not make."""
+    return not isinstance(payload, BlockActions) or payload.actions[0].action_id.startswith(
+        action_prefixes)
 
 
 def bolt_body(raw: str, content_type: str) -> str:
@@ -46,24 +65,37 @@ class SlackEndpoint:
     """An aiohttp handler serving one bolt AsyncApp built with
     request_verification_enabled=False (this handler verifies instead)."""
 
-    def __init__(self, app: AsyncApp, *, signing_secret: str) -> None:
+    def __init__(self, app: AsyncApp, *, signing_secret: str,
+                 action_prefixes: tuple[str, ...] = ()) -> None:
         self._app = app
         self._verifier = SignatureVerifier(signing_secret=signing_secret)
+        self._action_prefixes = action_prefixes
 
     async def handle(self, request: web.Request) -> web.Response:
-        raw = await request.text()
-        if not self._verifier.is_valid(
-                raw, request.headers.get("X-Slack-Request-Timestamp", "0"),
-                request.headers.get("X-Slack-Signature", "")):
-            # Nothing of the body is logged: it may hold someone's position.
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not TIMESTAMP.fullmatch(timestamp) or not SIGNATURE.fullmatch(signature):
+            log.info("refused a request without a well-formed Slack signature")
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            raw = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            log.info("refused a request whose body is not UTF-8")
+            return web.json_response({"error": "malformed body"}, status=400)
+        if not self._verifier.is_valid(raw, timestamp, signature):
             log.info("refused a request with a bad or stale Slack signature")
             return web.json_response({"error": "invalid request"}, status=401)
         try:
-            bolt_request = AsyncBoltRequest(body=bolt_body(raw, request.content_type),
-                                            query=request.query_string,
-                                            headers=dict(request.headers))
-        except ValueError as exc:
+            body = bolt_body(raw, request.content_type)
+            payload = parse_payload(json.loads(body))
+        except (ValueError, RecursionError) as exc:  # MalformedPayload, JSONDecodeError
+            reason = exc if isinstance(exc, MalformedPayload) else "not JSON"
             log.warning("refused a signed Slack request whose body could not be read: %s",
-                        exc)
+                        reason)
             return web.json_response({"error": "malformed body"}, status=400)
+        if not handled_here(payload, self._action_prefixes):
+            return web.Response(status=200)  # a click on nothing of ours: acked, no effect
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string,
+                                        headers=dict(request.headers),
+                                        context={PAYLOAD: payload})
         return await to_aiohttp_response(await self._app.async_dispatch(bolt_request))

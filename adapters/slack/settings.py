@@ -49,6 +49,9 @@ class SlackSettings(PlatformSettings):
     bot_token: str = Field(default="", repr=False)
     signing_secret: str = Field(default="", repr=False)
     app_token: str = Field(default="", repr=False)
+    # The workspace whose clicks and commands count (T...); empty: the bot token's own,
+    # learned with auth.test at start-up. Requests from other workspaces change nothing.
+    team_id: str = Field(default="", pattern=r"^(T[A-Z0-9]+)?$")
     # Socket Mode: seconds between pings; a socket silent for 4 of them is reopened.
     socket_ping_interval_seconds: float = Field(default=10.0, gt=0, le=60)
     api_base_url: str = "https://slack.com/api/"

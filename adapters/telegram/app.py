@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,10 +27,12 @@ from telegram.ext import (
     ContextTypes,
     PollAnswerHandler,
 )
+from telegram.request import HTTPXRequest
 
 from adapters.listening import listening_on
 from adapters.telegram import replies as tg
 from adapters.telegram.commands import TelegramCommands
+from adapters.telegram.confirming import ChatBacklog, with_retries
 from adapters.telegram.diagnosis import diagnose
 from adapters.telegram.gateway import TelegramGateway
 from adapters.telegram.inbound import (
@@ -51,10 +53,13 @@ from adapters.telegram.outbound import (
     shorten,
 )
 from adapters.telegram.ratelimit import TelegramRateLimiter
+from adapters.telegram.scope import TelegramScope
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.startup import with_backoff
+from adapters.telegram.tolerant_bot import TolerantBot
+from adapters.telegram.webhook import TelegramWebhook
 from bot.domain import Identity
-from bot.ports import ChannelUnavailable, Check, PeopleDirectory
+from bot.ports import ChannelUnavailable, Check, DeliveryFailed, PeopleDirectory
 from bot.positions import replies
 from bot.publishing.posts import PollPost
 from bot.service import CampaignService
@@ -69,6 +74,8 @@ Context = ContextTypes.DEFAULT_TYPE
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "my_chat_member"]
 # Updates handled at once: concurrent votes share the position writer's group commit.
 CONCURRENT_UPDATES = 64
+# Stopping: how long replies still waiting (for a chat's rate limit) may take.
+STOP_GRACE_S = 2.0
 
 
 class TelegramAdapter:
@@ -76,12 +83,17 @@ class TelegramAdapter:
                  rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
         self.service = service
         self.settings = settings
-        self.application = (
-            Application.builder().token(settings.bot_token).base_url(settings.base_url)
-            .rate_limiter(rate_limiter or TelegramRateLimiter(
+        bot = TolerantBot(  # skips an update it cannot parse instead of freezing on it
+            token=settings.bot_token, base_url=settings.base_url,
+            request=HTTPXRequest(connection_pool_size=256),
+            get_updates_request=HTTPXRequest(connection_pool_size=1),
+            rate_limiter=rate_limiter or TelegramRateLimiter(
                 max_retries=settings.retries,
                 on_rate_limited=lambda: service.metrics.rate_limited("telegram")))
+        self.application = (
+            Application.builder().bot(bot)
             .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES)).job_queue(None).build())
+        bot.confirm_after(self.application.update_queue.join)  # confirmed after the effect
         self.gateway = TelegramGateway(bot=self.application.bot, service=service,
                                        live_tally=settings.live_tally)
         # Telegram cannot find people by e-mail address.
@@ -99,10 +111,14 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         self._option_keys = tuple(o.key for o in service.scale)
         self._polls: dict[str, PollPost] = {}  # poll id → statement: never changes
+        self.scope = TelegramScope(settings=settings, service=service)
+        self._webhook: TelegramWebhook | None = None
         if settings.live_tally:
             service.tallies.enable(self.gateway.platform,
                                    interval=settings.tally_interval_seconds)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._backlog = ChatBacklog()
+        self._replies: set[asyncio.Task[None]] = set()  # dropped 2 s into a stop
         self._last_stamp = 0.0
         self.standby = False  # started without polling: another process polls
 
@@ -114,8 +130,8 @@ class TelegramAdapter:
             return
         vote = vote_of_button(query, bot_id=context.bot.id, update_id=update.update_id,
                               option_keys=self._option_keys, received_at=received)
-        if vote is None:
-            await self._answer(query.answer())
+        if vote is None or not await self.scope.press_counts(query, vote.statement_key):
+            self._background(self._answer(lambda: query.answer()))
             return
         result = await self.service.record(vote)
         texts = self.texts_for(query.from_user, None)
@@ -125,11 +141,13 @@ class TelegramAdapter:
             # campaign.results = "after_vote": the distribution, to this person only (a
             # button's answer is shown to the presser alone; the group message has none).
             tally = await self.service.private_tally(vote.statement_key, texts, short=True)
-        await self._answer(query.answer(callback_answer(
+        answer = callback_answer(
             lambda statement: replies.vote_reply(quiet, statement, self.service, texts,
                                                  hint=tally is None)
             + ("" if tally is None else "\n" + tally),
-            result.statement_text or vote.statement_key)))
+            result.statement_text or vote.statement_key)
+        # In the background: the update is done (and confirmable) once the vote is stored.
+        self._background(self._answer(lambda: query.answer(answer)))
         message = query.message
         if not result.counted or message is None:
             return
@@ -177,10 +195,11 @@ class TelegramAdapter:
             layer = await self.service.choose_layer(identity_of(query.from_user),
                                                     parse_layer_data(query.data) or "")
         except ValueError:
-            await self._answer(query.answer(tg.unknown_layer(texts)))
+            self._background(self._answer(lambda: query.answer(tg.unknown_layer(texts))))
             return
         reply = replies.layer_set(self.service.layer_name(layer, texts), texts)
-        await self._answer(query.answer(shorten(reply, MAX_CALLBACK_ANSWER)))
+        answer = shorten(reply, MAX_CALLBACK_ANSWER)
+        self._background(self._answer(lambda: query.answer(answer)))
         message = query.message
         if message is not None and message.chat.type == ChatType.PRIVATE:
             # Only this person sees a private question: it can become the answer. A group's
@@ -222,38 +241,76 @@ class TelegramAdapter:
         return self._last_stamp
 
     @staticmethod
-    async def _answer(answering: Coroutine[Any, Any, bool]) -> None:
+    async def _answer(answering: Callable[[], Awaitable[bool]]) -> None:
+        """Confirm a press: server errors and timeouts are tried again."""
         try:
-            await answering
+            await with_retries(answering)
         except TelegramError as exc:  # a query too old to answer: the vote still counts
             log.info("could not answer a button press: %s", exc.message)
 
-    async def _on_error(self, update: object, context: Context) -> None:
-        log.error("Telegram update %s failed", getattr(update, "update_id", "?"),
-                  exc_info=context.error)
+    def reply_later(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        """A command's reply, sent in the background at the chat's pace (see confirming)."""
+        if not self._backlog.take(chat_id):
+            log.warning("chat %s has too many replies waiting; one more was not sent", chat_id)
+            return
 
-    def _background(self, work: Coroutine[Any, Any, object]) -> None:
+        async def send() -> None:
+            try:
+                await self.gateway.send_text(chat_id, text, **kwargs)
+            finally:
+                self._backlog.done(chat_id)
+
+        task = self._background(send())
+        self._replies.add(task)
+        task.add_done_callback(self._replies.discard)
+
+    async def _on_error(self, update: object, context: Context) -> None:
+        error, update_id = context.error, getattr(update, "update_id", "?")
+        if isinstance(error, TelegramError | DeliveryFailed | ChannelUnavailable):
+            # Telegram refused a reply (chat gone, query too old): no bug of ours
+            log.warning("Telegram update %s: Telegram refused a reply (%s)", update_id,
+                        type(error).__name__)
+            return
+        log.error("Telegram update %s failed", update_id, exc_info=error)
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Work an update started that its handler need not wait for (an admin command)."""
+        self._background(work)
+
+    def _background(self, work: Coroutine[Any, Any, object]) -> asyncio.Task[None]:
         task = asyncio.create_task(self._guard(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     @staticmethod
     async def _guard(work: Coroutine[Any, Any, object]) -> None:
         try:
             await work
+        except (TelegramError, DeliveryFailed, ChannelUnavailable) as exc:  # refused: no bug
+            log.warning("Telegram background message refused (%s)", type(exc).__name__)
         except Exception:
             log.exception("Telegram background message failed")
 
-    async def drain(self) -> None:
-        """Wait until background messages and tally edits in flight are done."""
+    async def drain(self, *, grace_s: float | None = None) -> None:
+        """Wait until background messages and tally edits in flight are done; with
+        `grace_s` (stopping), command replies still waiting after it are dropped: a
+        backlog of a group's replies, twenty a minute, must not hold a SIGTERM for minutes.
+        Other work (an admin's /post, layer questions) is waited for."""
+        if grace_s is not None and self._replies:
+            _, waiting = await asyncio.wait(list(self._replies), timeout=grace_s)
+            if waiting:
+                log.warning("stopping: %d reply(ies) still waiting for their chat's rate limit "
+                            "were not sent", len(waiting))
+                for task in waiting:
+                    task.cancel()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         await self.service.tallies.flush()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def check_credentials(self) -> None:
-        """getMe (inside initialize): a wrong token stops the command with the fix; a 5xx or
-        a timeout is waited out with back-off (Telegram is unwell, the config is fine)."""
+        """getMe: a wrong token stops with the fix; a 5xx or a timeout is waited out."""
         try:
             await with_backoff(self.application.initialize, what="Telegram start-up (getMe)")
         except InvalidToken as exc:
@@ -275,11 +332,12 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram application was built without an updater")
         s = self.settings
         if s.delivery == "webhook":
+            self._webhook = TelegramWebhook(application=app, path=self.webhook_path,
+                                            secret=s.webhook_secret)
             with listening_on("telegram.webhook_port", s.webhook_host, s.webhook_port):
-                await updater.start_webhook(
-                    listen=s.webhook_host, port=s.webhook_port, url_path=self.webhook_path,
-                    webhook_url=s.webhook_url, secret_token=s.webhook_secret,
-                    allowed_updates=ALLOWED_UPDATES)
+                await self._webhook.start(host=s.webhook_host, port=s.webhook_port)
+            await app.bot.set_webhook(url=s.webhook_url, secret_token=s.webhook_secret or None,
+                                      allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook listening on %s:%s/%s", s.webhook_host, s.webhook_port,
                      self.webhook_path)
         elif poll:
@@ -313,7 +371,7 @@ class TelegramAdapter:
         """Started and receiving updates by polling or webhook, or standing by while another
         process polls (for /readyz)."""
         updater = self.application.updater
-        receiving = updater is not None and updater.running
+        receiving = (updater is not None and updater.running) or self._webhook is not None
         return self.application.running and (receiving or self.standby)
 
     @property
@@ -330,10 +388,13 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         app = self.application
+        if self._webhook is not None:  # first: requests in progress finish their handlers
+            await self._webhook.stop()
+            self._webhook = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
             await app.stop()
-        await self.drain()
+        await self.drain(grace_s=STOP_GRACE_S)
         await app.shutdown()
         await app.bot.shutdown()  # when only the gateway used it (no-op otherwise)

@@ -41,6 +41,10 @@ Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 class Speaker(Protocol):
     def texts_for(self, user: User | None, chat: Chat | None) -> Texts: ...
 
+    def reply_later(self, chat_id: int, text: str, **kwargs: Any) -> None: ...
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None: ...
+
 
 class TelegramCommands:
     def __init__(self, *, service: CampaignService, gateway: TelegramGateway,
@@ -171,13 +175,19 @@ class TelegramCommands:
             if not self._is_admin(update):
                 await self._say(update, (await self._actions.refuse(who, action, texts)).text)
                 return
-            reply = await self._actions.handle(who, action, self._argument(update), texts)
-            if reply.attachment is not None:
-                await self._send_privately(update, who, reply, texts)
-            else:
-                await self._say(update, reply.text)
+            # In the background, as on Slack: posting to every chat (/post, /digest) can take
+            # a while, and the next batch of updates (votes) waits for this handler.
+            self._speaker.later(self._run_admin(update, who, action, texts))
 
         return command
+
+    async def _run_admin(self, update: Update, who: Identity, action: str,
+                         texts: Texts) -> None:
+        reply = await self._actions.handle(who, action, self._argument(update), texts)
+        if reply.attachment is not None:
+            await self._send_privately(update, who, reply, texts)
+        else:
+            await self._say(update, reply.text)
 
     async def _send_privately(self, update: Update, who: Identity, reply: AdminReply,
                               texts: Texts) -> None:
@@ -206,6 +216,8 @@ class TelegramCommands:
         return command_argument(message.text if message else None)
 
     async def _say(self, update: Update, text: str, **kwargs: Any) -> None:
+        """The reply in the chat of the command, in the background: the handler (and the
+        votes behind it) need not wait for the chat's rate limit."""
         chat = update.effective_chat
         if chat is not None:
-            await self.gateway.send_text(chat.id, text, **kwargs)
+            self._speaker.reply_later(chat.id, text, **kwargs)

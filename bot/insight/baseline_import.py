@@ -14,8 +14,9 @@ from sqlalchemy import delete, insert, select
 
 from bot.clock import utc
 from bot.insight.baseline_file import BaselineFile
+from bot.store.baseline_models import Baseline, BaselineCell
 from bot.store.db import Database
-from bot.store.models import Baseline, BaselineCell, Statement
+from bot.store.models import Statement
 
 
 @dataclass(frozen=True, slots=True)

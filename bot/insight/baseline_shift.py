@@ -37,8 +37,9 @@ from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.insight.aggregation import Cell
 from bot.insight.privacy import VisibleStatement, Withheld, answer_classes, releasable
 from bot.insight.release import Release
+from bot.store.baseline_models import Baseline, BaselineCell
 from bot.store.db import Database
-from bot.store.models import Baseline, BaselineCell, Statement, Theme
+from bot.store.models import Statement, Theme
 
 
 class Hidden(enum.StrEnum):

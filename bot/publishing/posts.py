@@ -28,3 +28,16 @@ async def find_poll(db: Database, campaign_id: str, poll_id: str) -> PollPost | 
             .join(Channel, Channel.id == Post.channel_id)
             .where(Post.poll_id == poll_id, Statement.campaign_id == campaign_id))).first()
     return None if row is None else PollPost(row.key, row.external_id)
+
+
+async def statement_posted_at(db: Database, campaign_id: str, *, platform: str,
+                              channel_external_id: str, message_ref: str) -> str | None:
+    """The key of the statement whose post this message is, in a campaign channel."""
+    async with db.sessions() as session:
+        return await session.scalar(
+            select(Statement.key)
+            .join(Post, Post.statement_id == Statement.id)
+            .join(Channel, Channel.id == Post.channel_id)
+            .where(Channel.campaign_id == campaign_id, Channel.platform == platform,
+                   Channel.external_id == channel_external_id,
+                   Post.message_ref == message_ref))

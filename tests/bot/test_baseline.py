@@ -17,7 +17,7 @@ from bot.insight.baseline_shift import Hidden
 from bot.service import CampaignService
 from bot.settings.config import DEFAULT_SCALE
 from bot.settings.errors import ConfigError
-from bot.store.models import Baseline, BaselineCell
+from bot.store.baseline_models import Baseline, BaselineCell
 from tests.factories import T0, person, vote
 
 LAYERS = ("rijk", "provincie", "gemeente", "waterschap")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import logging
+import sqlite3
 
 import pytest
 
+from bot.ports import ChannelTarget
 from tests.telegram_world import (
     ADMIN,
     BUTTONS,
@@ -245,3 +248,69 @@ async def test_one_persons_commands_in_one_batch_apply_in_order(world: TelegramW
     assert opted_out is True
     replies = world.texts_in(carol.id)
     assert "geen herinneringen meer" in replies[-1].lower()
+
+
+async def test_a_press_counts_only_on_that_statements_message_in_a_campaign_chat(
+        world: TelegramWorld) -> None:
+    outside = -1009999999999  # a group the bot is in, but not one of the campaign's
+    world.emulator.add_chat(outside, type="supergroup", title="Elders")
+    await world.service.open(S)
+    await world.service.open("visie-gebied")
+    view = await world.service.statement_view(S)
+    await world.adapter.gateway.post_statement(
+        ChannelTarget(id=0, external_id=str(outside), answer_mode="buttons"), view)
+    world.emulator.user_presses_button(ALICE, outside,
+                                       world.statement_message(outside, S).message_id,
+                                       f"v:{S}:eens")
+    # Forged data (any client can send any): the message of another statement, in a
+    # campaign chat. Changed in the queue before the bot fetches it (no await in between).
+    forged = world.emulator.user_presses_button(
+        BOB, BUTTONS, world.statement_message(BUTTONS, "visie-gebied").message_id,
+        "v:visie-gebied:eens")
+    forged["callback_query"]["data"] = f"v:{S}:oneens"
+    await world.settle()
+    assert await world.event_count() == 0  # the same buttons, outside the campaign
+    await world.press(ALICE, S, "eens")
+    await world.settle()
+    assert await world.event_count() == 1
+
+
+async def test_an_unparseable_update_ahead_of_a_press_is_skipped_once(
+        world: TelegramWorld, caplog: pytest.LogCaptureFixture) -> None:
+    await world.service.open(S)
+    # As an older Bot API server sends it: no option_persistent_ids, which
+    # python-telegram-bot 22 requires; the person's name must not reach the log.
+    bad = world.emulator.state.updates.push("poll_answer", {
+        "poll_id": "5012345", "option_ids": [0],
+        "user": {"id": 4242, "is_bot": False, "first_name": "Geheimnaam"}})
+    await world.press(ALICE, S, "eens")
+    await world.settle()
+    assert await world.event_count() == 1  # the press behind it is recorded
+    skipped = [r for r in caplog.records if "could not be parsed" in r.getMessage()]
+    assert len(skipped) == 1 and str(bad["update_id"]) in skipped[0].getMessage()
+    assert "Geheimnaam" not in caplog.text and "4242" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_press_is_confirmed_to_telegram_only_after_it_is_stored(
+        world: TelegramWorld, db_url: str) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("reads the database file synchronously at the moment of confirmation")
+    path = db_url.removeprefix("sqlite+aiosqlite:///")
+    await world.service.open(S)
+    queue = world.emulator.state.updates
+    stored_when_confirmed: list[int] = []
+    confirm = queue.confirm
+    press = {"update_id": 0}
+
+    def observed(offset: int) -> None:  # the emulator's side of getUpdates' offset
+        if press["update_id"] and offset > press["update_id"] and not stored_when_confirmed:
+            with sqlite3.connect(path) as connection:
+                stored_when_confirmed.append(connection.execute(
+                    "SELECT count(*) FROM position_events").fetchone()[0])
+        confirm(offset)
+
+    queue.confirm = observed  # type: ignore[method-assign]
+    press.update(await world.press(ALICE, S, "eens"))
+    await world.settle()
+    assert stored_when_confirmed == [1]

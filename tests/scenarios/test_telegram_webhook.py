@@ -71,3 +71,26 @@ async def test_webhook_delivers_with_the_secret_and_a_redelivery_counts_once(
     assert await world.stored() == [("eens", "onbekend")]
     assert len(world.emulator.answered_callbacks) == 1  # the replayed query was too old
     assert sum("overheidslaag" in t for t in world.texts_in(BUTTONS)) == 1
+
+
+@pytest.mark.parametrize(("body", "content_type", "status"), [
+    (b"{not json", "application/json", 400),
+    (b"\xff\xfe", "application/json", 400),
+    (b"[1, 2]", "application/json", 400),
+    (b'{"update_id": "7"}', "application/json", 400),
+    (b'{"update_id": 7}', "text/plain", 403),
+    (b'{"update_id": 7, "callback_query": {"from": "Geheimnaam"}}', "application/json", 200),
+])
+async def test_hostile_webhook_bodies_get_4xx_or_are_skipped(
+        world: TelegramWorld, body: bytes, content_type: str, status: int,
+        caplog: pytest.LogCaptureFixture) -> None:
+    await world.service.open(S)
+    url = world.adapter.settings.webhook_url
+    headers = {"Content-Type": content_type, "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    async with aiohttp.ClientSession() as session, session.post(
+            url, data=body, headers=headers) as response:
+        assert response.status == status
+    assert "Traceback" not in caplog.text and "Geheimnaam" not in caplog.text
+    await world.press(ALICE, S, "eens")  # and a real press still counts
+    await world.settle()
+    assert await world.event_count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from bot.store import baseline_models  # noqa: F401  (registers the workshop tables)
 from bot.store.models import Base
 
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,1 @@
+"""Crash suites: `positie run` and friends as subprocesses, SIGKILLed at seeded points."""

@@ -1,0 +1,1 @@
+"""Fuzz suites (hypothesis): hostile input through the real wire."""
