@@ -1,10 +1,12 @@
-"""How long `positie report` takes on a tests/scale.py campaign (500 statements × 1,000 people,
-about 150,000 positions, SQLite): the figures (one release, the ranking, participation), the
-HTML page (charts included) and the PDF, side by side in one run; median of --repeat, wall
-time and this process's CPU time (matplotlib, Jinja2, WeasyPrint and SQLite's thread all run
-here, so on a shared machine CPU time is the steadier figure).
+"""How long `positie report` takes on a tests/scale.py campaign (500 statements × 1,000
+people by default; `--people 5000` for the issue's size; SQLite): the figures (one release,
+the ranking, participation), the HTML page (charts included) and the PDF, side by side in
+one run; median of --repeat, wall time and this process's CPU time (matplotlib, Jinja2,
+WeasyPrint and SQLite's thread all run here, so on a shared machine CPU time is the
+steadier figure).
 
-    .venv/bin/python benchmarks/report.py [--statements 500] [--repeat 3] [--no-pdf]
+    .venv/bin/python benchmarks/report.py [--statements 500] [--people 5000] [--repeat 3]
+        [--no-pdf]
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ from tests.factories import T0, settings
 from tests.scale import build_scale_campaign
 
 
-async def main(statements: int, repeat: int, pdf: bool) -> None:
+async def main(statements: int, repeat: int, pdf: bool, people: int | None) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite+aiosqlite:///{Path(directory) / 'report.db'}"
         db = await databases.migrated(url)
         config = settings(url)
         await sync_settings(db, config)
-        scale = await build_scale_campaign(db, config.campaign.id, statements=statements)
+        scale = await build_scale_campaign(db, config.campaign.id, statements=statements,
+                                            people=people)
         service = CampaignService(db=db, settings=config, clock=FixedClock(T0))
         print(f"report benchmark: {len(scale.statement_keys)} statements, {scale.people} "
               f"people, {scale.positions} positions (SQLite); median of {repeat}")
@@ -80,5 +83,7 @@ if __name__ == "__main__":
     parser.add_argument("--statements", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--people", type=int, default=None,
+                        help="people in all (default tests/scale.py's 1,000)")
     args = parser.parse_args()
-    asyncio.run(main(args.statements, args.repeat, not args.no_pdf))
+    asyncio.run(main(args.statements, args.repeat, not args.no_pdf, args.people))

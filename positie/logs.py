@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
-from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy.engine import make_url
@@ -73,28 +72,12 @@ def settings_secrets(settings: Settings) -> list[str]:
     return [s for s in [*secrets, password or ""] if s]
 
 
-class CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever `sys.stderr` is at the time of the line: a caller that swaps the
-    stream (a test runner, an embedding program) never leaves a handler on a closed one."""
-
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
-
-
 def configure_logging(settings: Settings | None, *, verbose: bool = False) -> None:
     """Set up the root logger once; without settings (before the config is read), text."""
     log_settings = settings.logging if settings is not None else None
     secrets = settings_secrets(settings) if settings is not None else []
     json_lines = log_settings is not None and log_settings.format == "json"
-    handler = CurrentStderrHandler()
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(MaskingJsonFormatter(secrets) if json_lines
                          else MaskingTextFormatter(secrets))
     install_privacy_filter(handler)  # the libraries' lines keep their wording, not values

@@ -34,12 +34,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 def _logging_as_found() -> Iterator[None]:
     """A CLI command run in-process configures the root logger (as `positie` does once per
     process); take that back after each test so the next one starts as a fresh process."""
-    from positie.logs import CurrentStderrHandler
-
     root = logging.getLogger()
-    level = root.level
+    level, before = root.level, set(root.handlers)
     yield
-    for handler in [h for h in root.handlers if isinstance(h, CurrentStderrHandler)]:
+    # positie.logs adds a plain StreamHandler on the stream of that moment, which the CLI
+    # test runner closes after the command (pytest's own handlers are subclasses).
+    for handler in [h for h in root.handlers
+                    if type(h) is logging.StreamHandler and h not in before]:
         root.removeHandler(handler)
     root.setLevel(level)
 

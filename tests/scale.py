@@ -70,7 +70,11 @@ def catalogue(statements: int) -> Catalogue:
 
 
 async def build_scale_campaign(db: Database, campaign_id: str, *, statements: int = 500,
-                               answer_share: float = 0.3, seed: int = 11) -> ScaleCampaign:
+                               answer_share: float = 0.3, seed: int = 11,
+                               people: int | None = None) -> ScaleCampaign:
+    """`people`: that many in all, the layers in PEOPLE's proportions (default: PEOPLE)."""
+    sizes = PEOPLE if people is None else {
+        layer: round(n * people / sum(PEOPLE.values())) for layer, n in PEOPLE.items()}
     await import_catalogue(db, campaign_id, catalogue(statements), now=T0)
     rng = random.Random(seed)
     async with db.transaction() as session:
@@ -80,21 +84,22 @@ async def build_scale_campaign(db: Database, campaign_id: str, *, statements: in
             .values(state="open", opened_at=T0))
         ids = dict((await session.execute(select(Statement.key, Statement.id).where(
             Statement.campaign_id == campaign_id, Statement.state == "open"))).all())
-        people: dict[str, list[int]] = {}
+        members: dict[str, list[int]] = {}
         next_id = 100_000
         rows = []
-        for layer, n in PEOPLE.items():
-            people[layer] = list(range(next_id, next_id + n))
+        for layer, n in sizes.items():
+            members[layer] = list(range(next_id, next_id + n))
             rows += [{"id": pid, "platform": "slack", "workspace": "T0SCALE",
                       "user_id": f"U{pid}", "layer": layer,
                       "layer_source": "unknown" if layer == "onbekend" else "declared",
-                      "first_seen_at": T0} for pid in people[layer]]
+                      "first_seen_at": T0} for pid in members[layer]]
             next_id += n
-        await session.execute(insert(Participant), rows)
-        positions = list(_positions(ids, people, answer_share, rng))
+        for start in range(0, len(rows), 20_000):
+            await session.execute(insert(Participant), rows[start:start + 20_000])
+        positions = list(_positions(ids, members, answer_share, rng))
         for start in range(0, len(positions), 20_000):
             await session.execute(insert(Position), positions[start:start + 20_000])
-    return ScaleCampaign(tuple(ids), sum(PEOPLE.values()), len(positions))
+    return ScaleCampaign(tuple(ids), sum(sizes.values()), len(positions))
 
 
 def _positions(ids: dict[str, int], people: dict[str, list[int]], share: float,

