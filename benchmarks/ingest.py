@@ -80,7 +80,7 @@ async def _round(emulator: Any, bot_urls: list[str], statement_key: str, tag: st
             connection_limit=concurrency)) for url in bot_urls]
         # Bodies are built before the clock starts: the generator should not be the limit.
         bodies = [(clients[n % len(clients)],
-                   clients[0].click_body(f"U{tag}x{n}", CHANNEL, message.ts,
+                   clients[0].click_body(f"U{tag}X{n}".upper(), CHANNEL, message.ts,
                                          f"positie.vote.{options[n % len(options)]}"))
                   for n in range(clicks)]
         pending = iter(bodies)
