@@ -79,8 +79,10 @@ async def _round(emulator: Any, bot_urls: list[str], statement_key: str, tag: st
             bot_url=url, signing_secret=SECRET, emulator=emulator,
             connection_limit=concurrency)) for url in bot_urls]
         # Bodies are built before the clock starts: the generator should not be the limit.
+        # Slack-shaped user ids (U + upper-case letters and digits): the endpoint checks them.
+        prefix = "U" + re.sub("[^A-Z0-9]", "", tag.upper())
         bodies = [(clients[n % len(clients)],
-                   clients[0].click_body(f"U{tag}X{n}".upper(), CHANNEL, message.ts,
+                   clients[0].click_body(f"{prefix}X{n}", CHANNEL, message.ts,
                                          f"positie.vote.{options[n % len(options)]}"))
                   for n in range(clicks)]
         pending = iter(bodies)
@@ -106,14 +108,15 @@ async def serve_app(app: Any, port_holder: list[int], *, positie_endpoint: bool)
     from aiohttp import web
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
+    from adapters.slack.app import ACTION_PREFIXES
     from adapters.slack.endpoint import SlackEndpoint
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
     web_app = web.Application()
-    web_app.router.add_post("/slack/events", SlackEndpoint(app, signing_secret=SECRET).handle
-                            if positie_endpoint else events)
+    endpoint = SlackEndpoint(app, signing_secret=SECRET, action_prefixes=ACTION_PREFIXES)
+    web_app.router.add_post("/slack/events", endpoint.handle if positie_endpoint else events)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
