@@ -24,7 +24,7 @@ from tests.adapters.test_slack_hostile_input import events
 from tests.factories import apply_settings
 from tests.factories import settings as campaign_settings
 from tests.fuzz.strategies import mutated
-from tests.fuzz.test_slack_fuzz import COMMAND, FIXED, real_click, rss
+from tests.fuzz.test_slack_fuzz import COMMAND, FIXED, memory_flat, mib, real_click, sample
 from tests.slack_world import SlackWorld, slack_section, slack_world
 
 SCALE = float(os.environ.get("POSITIE_FUZZ_SCALE", "1"))
@@ -87,14 +87,13 @@ async def test_fuzzed_socket_mode_envelopes(world: SlackWorld,
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-3000:]
         caplog.clear()
         if n % 40 == 0:
-            sizes.append(rss())
+            sizes.append(sample(caplog))
     await world.settle()
     print(f"\nSocket Mode fuzz: {len(batches) * BATCH} envelopes in "
-          f"{time.monotonic() - started:.1f} s, {unacked} unacked, resident memory (MiB) "
-          f"{[s // 2**20 for s in sizes]}")
+          f"{time.monotonic() - started:.1f} s, {unacked} unacked, resident memory "
+          f"{mib(sizes)}")
     assert unacked == 0
-    # Flat: no growth over the second half (the first batches warm caches and pools up).
-    assert len(sizes) < 3 or sizes[-1] - sizes[len(sizes) // 2] < 8 * 2**20
+    assert memory_flat(sizes, BATCH * 40), mib(sizes)
     before = await events(world)
     assert (await world.click("U1", "visie-rijk", "oneens")).status == 200
     assert await events(world) == before + 1  # recorded at once: committed before the ack

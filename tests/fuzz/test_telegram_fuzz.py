@@ -24,7 +24,7 @@ from bot.service import CampaignService
 from tests.factories import apply_settings
 from tests.factories import settings as campaign_settings
 from tests.fuzz.strategies import mutated
-from tests.fuzz.test_slack_fuzz import rss
+from tests.fuzz.test_slack_fuzz import memory_flat, mib, sample
 from tests.telegram_world import (
     BUTTONS,
     POLL,
@@ -142,12 +142,10 @@ async def test_fuzzed_updates_by_polling(polling: TelegramWorld,
         await world.settle()  # raises if the bot stops taking updates (a freeze)
         no_traceback(caplog)
         if n % 10 == 0:
-            sizes.append(rss())
+            sizes.append(sample(caplog))
     print(f"\nTelegram polling fuzz: {len(batches) * BATCH} updates in "
-          f"{time.monotonic() - started:.1f} s, resident memory (MiB) "
-          f"{[s // 2**20 for s in sizes]}")
-    # Flat: no growth over the second half (the first batches warm caches and pools up).
-    assert len(sizes) < 3 or sizes[-1] - sizes[len(sizes) // 2] < 8 * 2**20
+          f"{time.monotonic() - started:.1f} s, resident memory {mib(sizes)}")
+    assert memory_flat(sizes, BATCH * 10), mib(sizes)
     await real_press_counts(world)
 
 
@@ -173,13 +171,12 @@ async def test_fuzzed_updates_by_webhook(webhook: TelegramWorld,
                                    for i, c in enumerate(batch)))
             no_traceback(caplog)
             if n % 10 == 0:
-                sizes.append(rss())
+                sizes.append(sample(caplog))
     await world.settle()
     print(f"\nTelegram webhook fuzz: {sum(statuses.values())} updates in "
           f"{time.monotonic() - started:.1f} s, answers {dict(sorted(statuses.items()))}, "
-          f"resident memory (MiB) {[s // 2**20 for s in sizes]}")
+          f"resident memory {mib(sizes)}")
     assert sum(statuses.values()) == len(batches) * BATCH
     assert not [s for s in statuses if s >= 500]
-    # Flat: no growth over the second half (the first batches warm caches and pools up).
-    assert len(sizes) < 3 or sizes[-1] - sizes[len(sizes) // 2] < 8 * 2**20
+    assert memory_flat(sizes, BATCH * 10), mib(sizes)
     await real_press_counts(world)
