@@ -114,13 +114,16 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
         await hold_writes(session, db.dialect)
         ids, history, untracked = await _released(session, campaign_id,
                                                   [s.key for s in statements])
-        moved = await transitions(session, db.dialect,
-                                  {cell: len(v) for cell, v in history.items()})
         cells = {(ids[s.key], layer): {o: n for o, n in cell.counts.items() if n}
                  for s in statements if s.key in ids for layer, cell in s.cells.items()}
-        doubtful = [cell for cell, counts in cells.items()
-                    if not history.get(cell)
-                    or tracked(history[cell][-1], moved.get(cell, {})) != counts]
+        # Only cells whose aggregate differs from their latest version can get a new one;
+        # the others need no per-person changes (they keep their figures either way).
+        moved = await transitions(session, db.dialect, {
+            cell: len(v) for cell, v in history.items() if cell in cells and cells[cell] != v[-1]})
+        # Each cell's counts as its last version plus the per-person changes tell them.
+        followed = {cell: tracked(history[cell][-1], moved.get(cell, {}))
+                    for cell in cells if history.get(cell)}
+        doubtful = [cell for cell, counts in cells.items() if followed.get(cell) != counts]
         live = await live_counts(session, doubtful)
         classes = answer_classes(scale)
         new_rows: list[dict[str, Any]] = []
@@ -133,7 +136,7 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
             if not releasable(current, versions, classes, k):
                 continue
             if versions and cell not in untracked and (
-                    tracked(versions[-1], moved.get(cell, {})) != current
+                    followed[cell] != current
                     or not people_releasable(moved.get(cell, {}), classes, k)):
                 continue
             # (A version from before migration 0008: the changes since were not kept per

@@ -88,10 +88,11 @@ def _union_of(cells: int) -> TextClause:
     return text(" UNION ALL ".join(_CELL_CHANGES.format(n=n) for n in range(cells)))
 
 
-_CELL_CHANGES = ("SELECT statement_id, layer, option_key, current_option, count(*)"
+# The cell's key comes back as given, so SQLite groups on the two answers alone.
+_CELL_CHANGES = ("SELECT :s{n}, :l{n}, option_key, current_option, count(*)"
                  " FROM released_answers"
                  " WHERE statement_id = :s{n} AND layer = :l{n} AND version = :v{n}"
-                 " GROUP BY statement_id, layer, version, option_key, current_option")
+                 " GROUP BY option_key, current_option")
 
 
 def tracked(released: Counts, moved: Mapping[Transition, int]) -> dict[str, int]:
