@@ -80,6 +80,7 @@ _CHANGES_BY_ARRAYS = (
     " AND b.layer = c.layer AND b.version = c.version"
     " GROUP BY b.option_key, b.current_option) AS g")
 
+
 @lru_cache(maxsize=8)
 def _union_of(cells: int) -> TextClause:
     """Plain SQL, built once per number of cells: building and compiling hundreds of SELECT
