@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.settings.errors import ConfigError
+from bot.settings.sheet_file import INVISIBLE, column_name, sheet_rows
 
 # Column -> the names a header may give it (compared lower-cased, spaces as "_").
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -37,7 +37,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("statement", "layer", "option")
 SHOWN_PROBLEMS = 50
-INVISIBLE = " \t\r\n\u00a0\u200b\u200e\u200f\u2060\ufeff"
 DATE_FORMATS = (re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
                 re.compile(r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"))
 MAX_COUNT = 1_000_000  # far above any room; a bigger number is a typing error
@@ -84,14 +83,7 @@ def read_baseline(path: Path, *, statements: Collection[str], layers: Sequence[s
     if not statements:
         raise ConfigError(f"{path}: the campaign has no statements yet; import the catalogue "
                           "first (positie statements import FILE), then the baseline")
-    text = _decoded(path)
-    lines = text.splitlines(keepends=True)
-    skipped, delimiter = 0, None
-    if lines and lines[0].strip(INVISIBLE).lower().startswith("sep="):
-        delimiter = lines[0].strip(INVISIBLE)[4:5] or None  # Excel's hint line, not a header
-        text, skipped = "".join(lines[1:]), 1
-    reader = csv.reader(io.StringIO(text, newline=""),
-                        delimiter=delimiter or _sniffed_delimiter(text))
+    reader, skipped = sheet_rows(path, "baseline", _aliases())
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -158,7 +150,7 @@ class _RowChecker:
         for option in scale:
             for name in (option.key, option.label_nl, option.label_en):
                 if name:
-                    self.options[_name(name)] = option.key
+                    self.options[column_name(name)] = option.key
         self.option_keys = [o.key for o in scale]
         self.per_person = per_person
         self.counts: Counter[tuple[str, str, str]] = Counter()
@@ -198,7 +190,7 @@ class _RowChecker:
         if not given:
             self.problems.append((line, column, f"empty; give the {what}"))
             return None
-        found = known.get(_name(given) if normalise else given.lower())
+        found = known.get(column_name(given) if normalise else given.lower())
         if found is None:
             close = difflib.get_close_matches(given.lower(), list(known), n=1)
             guess = f" (did you mean {known[close[0]]!r}?)" if close else ""
@@ -246,43 +238,13 @@ def parse_date(given: str) -> date | None:
     return None
 
 
-def _decoded(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the baseline ({exc.strerror or exc}); check "
-                          "the path") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")  # Excel's plain "CSV" on Windows
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not a text file (byte {exc.start}); save the sheet "
-                              "as CSV UTF-8") from None
-
-
-def _name(column: str) -> str:
-    return column.strip(INVISIBLE).lower().replace(" ", "_").replace("-", "_")
-
-
 def _aliases() -> dict[str, str]:
     return {alias: column for column, names in COLUMNS.items() for alias in names}
 
 
-def _sniffed_delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    aliases = _aliases()
-    fits = {d: len({aliases[n] for n in (_name(c) for c in next(csv.reader([first], delimiter=d),
-                                                                    [])) if n in aliases})
-            for d in ";,"}
-    best = max(fits, key=lambda d: fits[d])
-    return best if fits[best] else ","
-
-
 def _columns(path: Path, header: list[str], line: int) -> dict[str, int]:
     aliases = _aliases()
-    names = [aliases.get(_name(c)) for c in header]
+    names = [aliases.get(column_name(c)) for c in header]
     columns: dict[str, int] = {}
     twice = set()
     for index, name in enumerate(names):

@@ -10,7 +10,6 @@ is refused with its line number and what would match, and then nothing is import
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from bot.domain import Identity
 from bot.settings.errors import ConfigError
 from bot.settings.platform import IdentityShape
+from bot.settings.sheet_file import INVISIBLE, column_name, sheet_rows
 
 REQUIRED = ("platform", "workspace", "user_id", "layer")
 OPTIONAL = ("email",)
@@ -28,7 +28,6 @@ MAY_BE_LEFT_OUT = {"workspace": None, "user_id": "email"}
 SHOWN_PROBLEMS = 50  # a file that is wrong on every line still gives a readable message
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # What Excel and web pages leave around a value: spaces, no-break spaces, zero-width marks.
-INVISIBLE = " \t\r\n\u00a0\u200b\u200e\u200f\u2060\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +60,7 @@ def read_roster(path: Path, known_layers: tuple[str, ...],
                 identities: Mapping[str, IdentityShape]) -> RosterFile:
     """Parse and check the whole file: any problem raises ConfigError naming every bad line,
     and nothing is imported. `identities`: the registered platforms by name."""
-    text = _decoded(path)
-    lines = text.splitlines(keepends=True)
-    skipped = 0
-    delimiter = None
-    if lines and lines[0].strip(INVISIBLE).lower().startswith("sep="):
-        # Excel's own hint line ("sep=;"): it names the separator and is not the header.
-        delimiter = lines[0].strip(INVISIBLE)[4:5] or None
-        text, skipped = "".join(lines[1:]), 1
-    reader = csv.reader(io.StringIO(text, newline=""),
-                        delimiter=delimiter or _sniffed_delimiter(text))
+    reader, skipped = sheet_rows(path, "roster", {n: n for n in (*REQUIRED, *OPTIONAL)})
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -130,44 +120,8 @@ def _who(who: Identity) -> str:
     return f"{who.platform} user {who.user_id}"
 
 
-def _decoded(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the roster ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")  # "CSV UTF-8" from Excel starts with a BOM
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" on Windows is Windows-1252; ids, addresses and layers are ASCII.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not a text file (byte {exc.start}); save the sheet "
-                              "as CSV UTF-8") from None
-
-
-def _sniffed_delimiter(text: str) -> str:
-    """`;` or `,`: the one that splits the header into the known columns, else the
-    Sniffer's guess from the first lines."""
-    first = text.split("\n", 1)[0]
-    known = {*REQUIRED, *OPTIONAL}
-    fits = {d: len(known & {_name(c) for c in next(csv.reader([first], delimiter=d), [])})
-            for d in ";,"}
-    best = max(fits, key=lambda d: fits[d])
-    if fits[best]:
-        return best
-    try:
-        return csv.Sniffer().sniff(text[:65536], delimiters=";,").delimiter
-    except csv.Error:
-        return ","
-
-
-def _name(column: str) -> str:
-    return column.strip(INVISIBLE).lower().replace(" ", "_").replace("-", "_")
-
-
 def _columns(path: Path, header: list[str], line: int) -> dict[str, int]:
-    names = [_name(c) for c in header]
+    names = [column_name(c) for c in header]
     columns = {name: names.index(name) for name in (*REQUIRED, *OPTIONAL) if name in names}
     missing = [name for name in REQUIRED if name not in columns
                and not (name in MAY_BE_LEFT_OUT
