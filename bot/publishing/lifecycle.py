@@ -18,9 +18,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.domain import StatementState, StatementView
-from bot.ports import ChannelTarget, ChatGateway, PostRef
+from bot.ports import ChatGateway
+from bot.publishing.posts import posted_messages
 from bot.store.db import Database
-from bot.store.models import Channel, Post
+from bot.store.models import Post
 
 log = logging.getLogger(__name__)
 
@@ -66,28 +67,21 @@ async def reopen_posts(db: Database, gateways: Mapping[str, ChatGateway], *,
                        post_ids: list[int], view: StatementView, now: datetime) -> int:
     """Give the statement's earlier messages their answer buttons back; returns how many."""
     async with db.sessions() as session:
-        posts = (await session.execute(
-            select(Post.id, Post.message_ref, Post.poll_id, Channel.id.label("channel_id"),
-                   Channel.platform, Channel.external_id, Channel.answer_mode)
-            .join(Channel, Channel.id == Post.channel_id)
-            .where(Post.id.in_(post_ids), Channel.active.is_(True)))).all()
+        posts = await posted_messages(session, Post.id.in_(post_ids))
     reopened = 0
     for post in posts:
         gateway = gateways.get(post.platform)
-        if gateway is None or post.message_ref is None:
+        if gateway is None:
             continue
-        target = ChannelTarget(id=post.channel_id, external_id=post.external_id,
-                               answer_mode=post.answer_mode)
         try:
-            ref = await gateway.reopen_statement(target, PostRef(post.message_ref,
-                                                                 post.poll_id), view)
+            ref = await gateway.reopen_statement(post.channel, post.ref, view)
         except Exception as exc:  # answers are taken again regardless; say where it failed
             log.warning("could not reopen statement %s in %s channel %s (%s); its message "
-                        "there still says closed", view.key, post.platform, post.external_id,
-                        exc)
+                        "there still says closed", view.key, post.platform,
+                        post.channel.external_id, exc)
             continue
         async with db.transaction() as session:
-            await session.execute(update(Post).where(Post.id == post.id).values(
+            await session.execute(update(Post).where(Post.id == post.post_id).values(
                 message_ref=ref.message_ref, poll_id=ref.poll_id, posted_at=now))
         reopened += 1
     return reopened

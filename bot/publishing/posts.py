@@ -1,4 +1,5 @@
-"""Where statements were posted: find a statement from a platform's message or poll reference.
+"""Where statements were posted: a statement from a platform's message or poll reference, and
+the messages to edit when a statement closes or reopens.
 
 Telegram's poll answers name only the poll; the Post table (indexed on poll_id) maps them
 back. Live tallies find every post of a statement in bot.publishing.tally_refresh.
@@ -7,9 +8,12 @@ back. Live tallies find every post of a statement in bot.publishing.tally_refres
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ports import ChannelTarget, PostRef
 from bot.store.db import Database
 from bot.store.models import Channel, Post, Statement
 
@@ -18,6 +22,30 @@ from bot.store.models import Channel, Post, Statement
 class PollPost:
     statement_key: str
     channel_external_id: str  # the chat the poll was sent to (its default layer applies)
+
+
+@dataclass(frozen=True, slots=True)
+class PostedMessage:
+    """A statement's message in an active channel, as the gateway needs it to edit it."""
+
+    post_id: int
+    platform: str
+    channel: ChannelTarget
+    ref: PostRef
+
+
+async def posted_messages(session: AsyncSession, *where: Any) -> list[PostedMessage]:
+    """The messages (with a reference to edit) of the posts `where` selects, in channels
+    that are still in the campaign."""
+    rows = (await session.execute(
+        select(Post.id, Post.message_ref, Post.poll_id, Channel.id.label("channel_id"),
+               Channel.platform, Channel.external_id, Channel.answer_mode)
+        .join(Channel, Channel.id == Post.channel_id)
+        .where(Channel.active.is_(True), Post.message_ref.is_not(None), *where))).all()
+    return [PostedMessage(row.id, row.platform,
+                          ChannelTarget(id=row.channel_id, external_id=row.external_id,
+                                        answer_mode=row.answer_mode),
+                          PostRef(row.message_ref, row.poll_id)) for row in rows]
 
 
 async def find_poll(db: Database, campaign_id: str, poll_id: str) -> PollPost | None:

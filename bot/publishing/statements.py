@@ -34,6 +34,7 @@ from bot.publishing.outbox import (
     new_delivery_key,
     released_status,
 )
+from bot.publishing.posts import posted_messages
 from bot.store.db import Database
 from bot.store.models import Channel, Post, Statement
 from bot.store.upsert import insert_for
@@ -204,23 +205,17 @@ async def close_statement(db: Database, gateways: Mapping[str, ChatGateway], *,
         if statement.state != StatementState.RETIRED:  # a retired one stays retired
             statement.state = StatementState.CLOSED
         statement.closed_at = now
-        posts = (await session.execute(
-            select(Post.message_ref, Post.poll_id, Channel.id, Channel.platform,
-                   Channel.external_id, Channel.answer_mode)
-            .join(Channel, Channel.id == Post.channel_id)
-            .where(Post.statement_id == statement.id, Post.status == "posted",
-                   Channel.active.is_(True)))).all()
+        posts = await posted_messages(session, Post.statement_id == statement.id,
+                                      Post.status == "posted")
     updated = 0
     for post in posts:
         gateway = gateways.get(post.platform)
-        if gateway is None or post.message_ref is None:
+        if gateway is None:
             continue
-        target = ChannelTarget(id=post.id, external_id=post.external_id,
-                               answer_mode=post.answer_mode)
         try:
-            await gateway.close_statement(target, PostRef(post.message_ref, post.poll_id), view)
+            await gateway.close_statement(post.channel, post.ref, view)
             updated += 1
         except Exception as exc:  # the statement is closed for answers regardless
             log.warning("could not mark statement %s closed in %s channel %s: %s",
-                        key, post.platform, post.external_id, exc)
+                        key, post.platform, post.channel.external_id, exc)
     return updated
