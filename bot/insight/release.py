@@ -19,12 +19,12 @@ The release runs under a lock that holds off writes to positions and other relea
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utc
@@ -112,19 +112,18 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
         return {}
     async with db.transaction() as session:
         await hold_writes(session, db.dialect)
-        ids: dict[str, int] = {key: id_ for key, id_ in (await session.execute(
-            select(Statement.key, Statement.id).where(
-                Statement.campaign_id == campaign_id,
-                Statement.key.in_([s.key for s in statements])))).all()}
-        history = await _history(session, ids.values())
-        untracked = await _untracked(session, history)
-        moved = await transitions(session, db.dialect,
-                                  {cell: len(v) for cell, v in history.items()})
+        ids, history, untracked = await _released(session, campaign_id,
+                                                  [s.key for s in statements])
         cells = {(ids[s.key], layer): {o: n for o, n in cell.counts.items() if n}
                  for s in statements if s.key in ids for layer, cell in s.cells.items()}
-        doubtful = [cell for cell, counts in cells.items()
-                    if not history.get(cell)
-                    or tracked(history[cell][-1], moved.get(cell, {})) != counts]
+        # Only cells whose aggregate differs from their latest version can get a new one;
+        # the others need no per-person changes (they keep their figures either way).
+        moved = await transitions(session, db.dialect, {
+            cell: len(v) for cell, v in history.items() if cell in cells and cells[cell] != v[-1]})
+        # Each cell's counts as its last version plus the per-person changes tell them.
+        followed = {cell: tracked(history[cell][-1], moved.get(cell, {}))
+                    for cell in cells if history.get(cell)}
+        doubtful = [cell for cell, counts in cells.items() if followed.get(cell) != counts]
         live = await live_counts(session, doubtful)
         classes = answer_classes(scale)
         new_rows: list[dict[str, Any]] = []
@@ -137,7 +136,7 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
             if not releasable(current, versions, classes, k):
                 continue
             if versions and cell not in untracked and (
-                    tracked(versions[-1], moved.get(cell, {})) != current
+                    followed[cell] != current
                     or not people_releasable(moved.get(cell, {}), classes, k)):
                 continue
             # (A version from before migration 0008: the changes since were not kept per
@@ -146,10 +145,12 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
                              "version": len(versions) + 1, "counts": current,
                              "released_at": utc(now)})
         if new_rows:
-            # One statement for any number of rows, so it is compiled once per process.
+            # One statement for any number of rows, so it is compiled once per process; on
+            # the table, not the ORM class, which would add its bulk-persistence pass.
+            table = cast(Table, ReleasedCell.__table__)
             won = {(statement_id, layer) for statement_id, layer in await session.execute(
-                insert_for(db.dialect, ReleasedCell).on_conflict_do_nothing()
-                .returning(ReleasedCell.statement_id, ReleasedCell.layer), new_rows)}
+                insert_for(db.dialect, table).on_conflict_do_nothing()
+                .returning(table.c.statement_id, table.c.layer), new_rows)}
             for row in new_rows:
                 if (row["statement_id"], row["layer"]) in won:
                     history.setdefault((row["statement_id"], row["layer"]), []).append(
@@ -162,33 +163,31 @@ async def _release(db: Database, campaign_id: str, statements: Sequence[Statemen
     return latest
 
 
-async def _untracked(session: AsyncSession, history: History) -> set[tuple[int, str]]:
-    """Cells whose latest version is from before migration 0008 (not followed per person)."""
-    if not history:
-        return set()
+async def _released(session: AsyncSession, campaign_id: str, keys: Sequence[str]
+                    ) -> tuple[dict[str, int], History, set[tuple[int, str]]]:
+    """The statements' ids, every released version of their cells (oldest first) and the
+    cells whose latest version is from before migration 0008 (not followed per person):
+    one read, statements joined to their versions."""
+    ids: dict[str, int] = {}
+    history: History = {}
+    untracked: set[tuple[int, str]] = set()
     rows = await session.execute(
-        select(ReleasedCell.statement_id, ReleasedCell.layer, ReleasedCell.version)
-        .where(ReleasedCell.statement_id.in_({s for s, _ in history}),
-               ReleasedCell.tracked.is_(False)))
-    return {(s, layer) for s, layer, version in rows
-            if len(history.get((s, layer), ())) == version}
-
-
-async def _history(session: AsyncSession, statement_ids: Iterable[int], *,
-                   into: History | None = None) -> History:
-    """Every released version of the statements' cells, oldest first."""
-    ids = list(statement_ids)
-    history: History = {} if into is None else {
-        cell: versions for cell, versions in into.items() if cell[0] not in ids}
-    if not ids:
-        return history
-    rows = await session.execute(
-        select(ReleasedCell.statement_id, ReleasedCell.layer, ReleasedCell.counts)
-        .where(ReleasedCell.statement_id.in_(ids))
-        .order_by(ReleasedCell.statement_id, ReleasedCell.layer, ReleasedCell.version))
-    for statement_id, layer, counts in rows:
-        history.setdefault((statement_id, layer), []).append(dict(counts))
-    return history
+        select(Statement.key, Statement.id, ReleasedCell.layer, ReleasedCell.counts,
+               ReleasedCell.tracked)
+        .outerjoin(ReleasedCell, ReleasedCell.statement_id == Statement.id)
+        .where(Statement.campaign_id == campaign_id, Statement.key.in_(keys))
+        .order_by(Statement.id, ReleasedCell.layer, ReleasedCell.version))
+    for key, statement_id, layer, counts, is_tracked in rows:
+        ids[key] = statement_id
+        if layer is None:
+            continue  # no version yet
+        cell = (statement_id, layer)
+        history.setdefault(cell, []).append(dict(counts))
+        if is_tracked:  # rows come oldest first: the last one decides
+            untracked.discard(cell)
+        else:
+            untracked.add(cell)
+    return ids, history, untracked
 
 
 def single_release(aggregate: CampaignAggregate, *, scale: Sequence[ScaleOption],

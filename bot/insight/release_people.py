@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, text
+from sqlalchemy import Table, TextClause, bindparam, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.insight.privacy import Counts, Transition
@@ -59,14 +60,11 @@ async def transitions(session: AsyncSession, dialect: str,
         return out
     for start in range(0, len(cells), CELLS_PER_QUERY):
         chunk = cells[start:start + CELLS_PER_QUERY]
-        # Plain SQL: building and compiling hundreds of SELECT constructs each digest would
-        # cost more than running them.
-        query = " UNION ALL ".join(_CELL_CHANGES.format(n=n) for n in range(len(chunk)))
         params: dict[str, object] = {}
         for n, ((statement_id, layer), version) in enumerate(chunk):
             params.update({f"s{n}": statement_id, f"l{n}": layer, f"v{n}": version})
         for statement_id, layer, then, current, people in await session.execute(
-                text(query), params):
+                _union_of(len(chunk)), params):
             out.setdefault((statement_id, layer), {})[(then, current)] = people
     return out
 
@@ -82,10 +80,20 @@ _CHANGES_BY_ARRAYS = (
     " AND b.layer = c.layer AND b.version = c.version"
     " GROUP BY b.option_key, b.current_option) AS g")
 
-_CELL_CHANGES = ("SELECT statement_id, layer, option_key, current_option, count(*)"
+
+@lru_cache(maxsize=8)
+def _union_of(cells: int) -> TextClause:
+    """Plain SQL, built once per number of cells: building and compiling hundreds of SELECT
+    constructs each digest would cost more than running them (and so would parsing the
+    text's parameters again)."""
+    return text(" UNION ALL ".join(_CELL_CHANGES.format(n=n) for n in range(cells)))
+
+
+# The cell's key comes back as given, so SQLite groups on the two answers alone.
+_CELL_CHANGES = ("SELECT :s{n}, :l{n}, option_key, current_option, count(*)"
                  " FROM released_answers"
                  " WHERE statement_id = :s{n} AND layer = :l{n} AND version = :v{n}"
-                 " GROUP BY statement_id, layer, version, option_key, current_option")
+                 " GROUP BY option_key, current_option")
 
 
 def tracked(released: Counts, moved: Mapping[Transition, int]) -> dict[str, int]:
