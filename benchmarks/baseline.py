@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digest_data import CAMPAIGN, LABELS, load_sqlite, now_for, prepare, settings
 
-from bot.insight.aggregation import aggregate_campaign
 from bot.insight.baseline_file import read_baseline
 from bot.insight.baseline_import import import_baseline, statement_keys
 from bot.insight.baseline_shift import baseline_shift
@@ -92,9 +91,8 @@ async def run(participants: int, statements: int, repeat: int, seed: int) -> Non
                 scale=scale, workshop_date=date(2026, 7, 10)), repeat)
             t_import, report = await timed(lambda: import_baseline(
                 db, CAMPAIGN, baseline, now=datetime.now(UTC)), repeat)
-            t_aggregate, aggregate = await timed(lambda: aggregate_campaign(db, CAMPAIGN), repeat)
             t_release, release = await timed(lambda: release_campaign(
-                db, aggregate, campaign_id=CAMPAIGN, scale=scale,
+                db, campaign_id=CAMPAIGN, scale=scale,
                 k=campaign.privacy_threshold, now=now), repeat)
             t_shift, shift = await timed(lambda: baseline_shift(
                 db, release, campaign_id=CAMPAIGN, scale=scale, layers=campaign.layer_keys),
@@ -114,15 +112,14 @@ async def run(participants: int, statements: int, repeat: int, seed: int) -> Non
     compared = sum(layer.agree_shift is not None for s in shift.statements for layer in s.layers)
     hidden = sum(layer.baseline.hidden is not None and layer.baseline.respondents is None
                  for s in shift.statements for layer in s.layers)
-    base = t_aggregate + t_release + t_digest + t_chart
+    base = t_release + t_digest + t_chart
     added = t_shift + (t_digest_shift - t_digest) + (t_chart_shift - t_chart)
     print(f"workshop file: {lines:,} lines, {baseline.answers:,} positions on "
           f"{baseline.statements} statements; {report.summary()}")
     print(f"  read + check        {t_read * 1000:8.1f} ms")
     print(f"  import (replace)    {t_import * 1000:8.1f} ms")
     print("digest steps                 median")
-    print(f"  aggregate_campaign  {t_aggregate * 1000:8.1f} ms")
-    print(f"  release             {t_release * 1000:8.1f} ms")
+    print(f"  release (aggregated){t_release * 1000:8.1f} ms")
     print(f"  baseline_shift      {t_shift * 1000:8.1f} ms")
     print(f"  build_digest        {t_digest * 1000:8.1f} ms   with the shift "
           f"{t_digest_shift * 1000:8.1f} ms")

@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digest_data import CAMPAIGN, load_sqlite, now_for, prepare, settings
 from openpyxl import load_workbook
 
-from bot.insight.aggregation import aggregate_campaign
 from bot.insight.exports import ExportContext, ExportRequest, build_export
 from bot.insight.release import Release, release_campaign
 from bot.store.db import Database
@@ -59,8 +58,7 @@ async def release_of(url: str, statements: int) -> tuple[float, Release, ExportC
     db = Database(url=url)
     try:
         start = time.perf_counter()
-        aggregate = await aggregate_campaign(db, CAMPAIGN)
-        release = await release_campaign(db, aggregate, campaign_id=CAMPAIGN, scale=scale,
+        release = await release_campaign(db, campaign_id=CAMPAIGN, scale=scale,
                                          k=config.campaign.privacy_threshold,
                                          now=now_for(statements))
         spent = time.perf_counter() - start

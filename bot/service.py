@@ -16,7 +16,6 @@ from bot.cadence.reminders import set_reminders
 from bot.cadence.status import CampaignStatus, campaign_status
 from bot.document import Document
 from bot.domain import Identity, PositionResult, ScaleOption, StatementState, StatementView
-from bot.insight.aggregation import aggregate_campaign
 from bot.insight.baseline_shift import BaselineShift, baseline_shift
 from bot.insight.digest import build_digest
 from bot.insight.digest_context import DigestContext
@@ -228,8 +227,7 @@ class CampaignService:
 
     async def release(self) -> Release:
         """The campaign through the release step: what every output may show now."""
-        aggregate = await aggregate_campaign(self.db, self.campaign_id)
-        return await release_campaign(self.db, aggregate, campaign_id=self.campaign_id,
+        return await release_campaign(self.db, campaign_id=self.campaign_id,
                                       scale=self.scale,
                                       k=self.settings.campaign.privacy_threshold,
                                       now=self.clock.now(),

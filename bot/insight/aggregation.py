@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import ScaleOption
 from bot.store.db import Database
@@ -78,26 +79,31 @@ class CampaignAggregate:
         return self.positions_by_layer.get(layer, 0) / possible if possible else 0.0
 
 
-async def aggregate_campaign(db: Database, campaign_id: str) -> CampaignAggregate:
-    async with db.sessions() as session:
-        statements = (await session.execute(
-            select(Statement.id, Statement.key, Statement.text, Statement.state,
-                   Theme.key.label("theme_key"), Theme.title.label("theme_title"))
-            .join(Theme, Theme.id == Statement.theme_id)
-            .where(Statement.campaign_id == campaign_id,
-                   Statement.state.in_(("open", "closed")))
-            .order_by(Theme.position, Statement.position))).all()
+async def aggregate_campaign(db: Database, campaign_id: str, *,
+                             session: AsyncSession | None = None) -> CampaignAggregate:
+    """The campaign's counts now. With `session` the statements and their cells are read
+    on it (the release step's transaction, which holds off writes: the counts are that
+    moment's); the people per layer say nothing about answers and may be read beside it."""
+    if session is None:
+        async with db.sessions() as own:
+            statements = (await own.execute(_statements(campaign_id))).all()
+    else:
+        statements = (await session.execute(_statements(campaign_id))).all()
     ids = [s.id for s in statements]
     tally = (select(Position.statement_id, Position.layer, Position.option_key,
                     func.count().label("n"))
              .where(Position.statement_id.in_(ids))
              .group_by(Position.statement_id, Position.layer, Position.option_key))
     if db.dialect == "sqlite":  # one connection: nothing to gain from overlapping
-        grouped, people = await _rows(db, tally), await _rows(db, _participants_by_layer(ids))
+        if session is None:
+            grouped, people = await _rows(db, tally), await _rows(db, _participants_by_layer(ids))
+        else:
+            grouped = (await session.execute(tally)).all()
+            people = (await session.execute(_participants_by_layer(ids))).all()
     else:
         # Two connections, so the people count runs beside the GROUP BY, not after it.
-        grouped, people = await asyncio.gather(_rows(db, tally),
-                                               _rows(db, _participants_by_layer(ids)))
+        cells = _rows(db, tally) if session is None else _on(session, tally)
+        grouped, people = await asyncio.gather(cells, _rows(db, _participants_by_layer(ids)))
     counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     positions_by_layer: dict[str, int] = defaultdict(int)
     for statement_id, layer, option, n in grouped:
@@ -115,6 +121,37 @@ async def aggregate_campaign(db: Database, campaign_id: str) -> CampaignAggregat
         positions_by_layer=dict(positions_by_layer),
         statements_asked=len(statements),
     )
+
+
+async def aggregate_statement(session: AsyncSession, campaign_id: str, key: str, *,
+                              state: str) -> StatementAggregate:
+    """One statement's cells (for its live tally), read on the given session."""
+    rows = await session.execute(
+        select(Position.layer, Position.option_key, func.count())
+        .join(Statement, Statement.id == Position.statement_id)
+        .where(Statement.campaign_id == campaign_id, Statement.key == key)
+        .group_by(Position.layer, Position.option_key))
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for layer, option, n in rows:
+        counts[layer][option] = n
+    return StatementAggregate(
+        key=key, text="", theme_key="", theme_title="", state=state,
+        cells={layer: Cell(layer=layer, counts=c) for layer, c in counts.items()})
+
+
+def _statements(campaign_id: str) -> Select[*tuple[Any, ...]]:
+    """The statements people could answer (opened or closed), in catalogue order."""
+    return (select(Statement.id, Statement.key, Statement.text, Statement.state,
+                   Theme.key.label("theme_key"), Theme.title.label("theme_title"))
+            .join(Theme, Theme.id == Statement.theme_id)
+            .where(Statement.campaign_id == campaign_id,
+                   Statement.state.in_(("open", "closed")))
+            .order_by(Theme.position, Statement.position))
+
+
+async def _on(session: AsyncSession,
+              query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
+    return (await session.execute(query)).all()
 
 
 async def _rows(db: Database, query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:

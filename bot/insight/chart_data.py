@@ -27,7 +27,7 @@ from matplotlib.colors import to_hex
 from bot.domain import UNKNOWN_LAYER, ScaleOption
 from bot.insight.aggregation import Cell
 from bot.insight.baseline_shift import BaselineShift, StatementShift
-from bot.insight.privacy import VisibleStatement, Withheld
+from bot.insight.privacy import VisibleStatement, Withheld, people_per_step
 from bot.insight.ranking import rank_insights
 from bot.insight.release import Release
 from bot.labels import layer_label, option_label
@@ -119,7 +119,7 @@ def chart_rows(release: Release, *, campaign: CampaignSettings,
     if visible:
         notes.append(t.gettext("Totals are over the layers shown; a layer's bars change "
                                "only once at least {k} of its answers are new or changed.",
-                               k=k))
+                               k=people_per_step(k)))
     panels = tuple(_panel(v, campaign, scale, t, shifts.get(v.statement.key)) for v in visible)
     marked = shift is not None and any(r.workshop is not None for p in panels for r in p.rows)
     label = ""

@@ -13,7 +13,7 @@ from bot.insight.digest_context import DigestContext
 from bot.insight.insight_text import chart_alt_text, insight_sections
 from bot.insight.momentum import Momentum
 from bot.insight.momentum_text import with_momentum
-from bot.insight.privacy import VisibleStatement, Withheld
+from bot.insight.privacy import VisibleStatement, Withheld, people_per_step
 from bot.insight.ranking import rank_insights
 from bot.insight.release import Release
 from bot.insight.render_text import render_text
@@ -77,7 +77,7 @@ def _footer(ctx: DigestContext) -> str:
                        "Nobody's individual position is shared.", k=k),
              t.gettext("A layer's figures change only once at least {k} of its answers are "
                        "new or changed since they were last shown; until then the previous "
-                       "figures stand.", k=k)]
+                       "figures stand.", k=people_per_step(k))]
     if ctx.campaign.low_threshold:
         parts.append(t.gettext("Note: the privacy threshold is set to {k}, below the advised "
                                "3 (allow_low_threshold).", k=k))

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.domain import ScaleOption, StatementState
-from bot.insight.aggregation import Cell, StatementAggregate
+from bot.insight.aggregation import aggregate_statement
+from bot.insight.privacy import people_per_step
 from bot.insight.release import release_statement
 from bot.positions.tally import TallyView
 from bot.store.db import Database
-from bot.store.models import Position, Statement
+from bot.store.models import Statement
 
 
 def results_shown(results: str, state: str, *, answered: bool = False) -> bool:
@@ -33,22 +34,14 @@ async def statement_tally(db: Database, campaign_id: str, key: str, *,
                           answered: bool = False) -> TallyView:
     async with db.sessions() as session:
         state = await session.scalar(select(Statement.state).where(
-            Statement.campaign_id == campaign_id, Statement.key == key))
-        rows = (await session.execute(
-            select(Position.layer, Position.option_key, func.count())
-            .join(Statement, Statement.id == Position.statement_id)
-            .where(Statement.campaign_id == campaign_id, Statement.key == key)
-            .group_by(Position.layer, Position.option_key))).all()
-    counts: dict[str, dict[str, int]] = {}
-    for layer, option, n in rows:
-        counts.setdefault(layer, {})[option] = n
-    statement = StatementAggregate(
-        key=key, text="", theme_key="", theme_title="", state=state or "",
-        cells={layer: Cell(layer=layer, counts=c) for layer, c in counts.items()})
-    if not results_shown(results, state or "", answered=answered):
-        # Not released either: a version nobody saw would hold back the figures at the close.
-        return TallyView(answers=statement.respondents, counts=None)
-    visible = await release_statement(db, statement, campaign_id=campaign_id, scale=scale,
-                                      k=k, now=now)
+            Statement.campaign_id == campaign_id, Statement.key == key)) or ""
+        if not results_shown(results, state, answered=answered):
+            # Not released either: a version nobody saw would hold back the figures at
+            # the close.
+            statement = await aggregate_statement(session, campaign_id, key, state=state)
+            return TallyView(answers=statement.respondents, counts=None)
+    visible = await release_statement(db, campaign_id=campaign_id, key=key, state=state,
+                                      scale=scale, k=k, now=now)
     return TallyView(answers=visible.answers,
-                     counts=None if visible.total is None else visible.total.counts)
+                     counts=None if visible.total is None else visible.total.counts,
+                     step=people_per_step(k))

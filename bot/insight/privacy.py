@@ -43,6 +43,13 @@ SMALL_CELL_FACTOR = 4
 # the reader themself, who also knows who everybody else behind the change is.
 INSIDERS = 1
 
+
+def people_per_step(k: int) -> int:
+    """How many new or changed answers a cell's published figures wait for: what the
+    texts tell readers (k + INSIDERS, see people_releasable)."""
+    return k + INSIDERS
+
+
 Counts = Mapping[str, int]
 Transition = tuple[str | None, str | None]  # (answer at the last release, answer now)
 

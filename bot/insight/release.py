@@ -19,7 +19,8 @@ The release runs under a lock that holds off writes to positions and other relea
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -29,7 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utc
 from bot.domain import ScaleOption
-from bot.insight.aggregation import CampaignAggregate, StatementAggregate
+from bot.insight.aggregation import (
+    CampaignAggregate,
+    StatementAggregate,
+    aggregate_campaign,
+    aggregate_statement,
+)
 from bot.insight.privacy import (
     Counts,
     VisibleStatement,
@@ -42,7 +48,6 @@ from bot.insight.privacy import (
 from bot.insight.release_people import (
     drop_departed,
     hold_writes,
-    live_counts,
     tracked,
     transitions,
 )
@@ -70,17 +75,38 @@ class Release:
         return self.positions_by_layer.get(layer, 0) / possible if possible else 0.0
 
 
-async def release_campaign(db: Database, aggregate: CampaignAggregate, *, campaign_id: str,
-                           scale: Sequence[ScaleOption], k: int, now: datetime,
-                           open_figures: bool = True) -> Release:
-    """`open_figures` False (campaign.results after_vote or after_close): a statement not
+async def release_campaign(db: Database, *, campaign_id: str, scale: Sequence[ScaleOption],
+                           k: int, now: datetime, open_figures: bool = True) -> Release:
+    """The campaign's counts, read under the release lock, through the release step."""
+    async with release_lock(db) as session:
+        aggregate = await aggregate_campaign(db, campaign_id, session=session)
+        return await release_aggregate(session, db.dialect, aggregate,
+                                       campaign_id=campaign_id, scale=scale, k=k, now=now,
+                                       open_figures=open_figures)
+
+
+@asynccontextmanager
+async def release_lock(db: Database) -> AsyncIterator[AsyncSession]:
+    """A transaction that holds off every write to positions and every other release."""
+    async with db.transaction() as session:
+        await hold_writes(session, db.dialect)
+        yield session
+
+
+async def release_aggregate(session: AsyncSession, dialect: str, aggregate: CampaignAggregate,
+                            *, campaign_id: str, scale: Sequence[ScaleOption], k: int,
+                            now: datetime, open_figures: bool = True) -> Release:
+    """The release of counts read in `session` under `release_lock`.
+
+    `open_figures` False (campaign.results after_vote or after_close): a statement not
     closed yet shows how many answered only, and gets no release version until it closes
     (a version nobody saw would only hold back the figures shown at the close)."""
     def held(s: StatementAggregate) -> bool:
         return not open_figures and s.state != "closed"
 
-    shown = [s for s in aggregate.statements if not held(s)]
-    latest = await _release(db, campaign_id, shown, scale=scale, k=k, now=now)
+    latest = await _release(session, dialect, campaign_id,
+                            [s for s in aggregate.statements if not held(s)],
+                            scale=scale, k=k, now=now)
     return Release(
         statements=tuple(until_closed(s, k) if held(s) else
                          apply_threshold(s, k, scale=scale, released=latest.get(s.key, {}))
@@ -90,72 +116,69 @@ async def release_campaign(db: Database, aggregate: CampaignAggregate, *, campai
         statements_asked=aggregate.statements_asked, k=k)
 
 
-async def release_statement(db: Database, statement: StatementAggregate, *, campaign_id: str,
+async def release_statement(db: Database, *, campaign_id: str, key: str, state: str,
                             scale: Sequence[ScaleOption], k: int,
                             now: datetime) -> VisibleStatement:
-    """One statement (the live tally), through the same versions as the digest."""
-    latest = await _release(db, campaign_id, (statement,), scale=scale, k=k, now=now)
-    return apply_threshold(statement, k, scale=scale, released=latest.get(statement.key, {}))
+    """One statement (the live tally), read under the lock, through the same versions as
+    the digest."""
+    async with release_lock(db) as session:
+        statement = await aggregate_statement(session, campaign_id, key, state=state)
+        latest = await _release(session, db.dialect, campaign_id, (statement,), scale=scale,
+                                k=k, now=now)
+    return apply_threshold(statement, k, scale=scale, released=latest.get(key, {}))
 
 
-async def _release(db: Database, campaign_id: str, statements: Sequence[StatementAggregate], *,
+async def _release(session: AsyncSession, dialect: str, campaign_id: str,
+                   statements: Sequence[StatementAggregate], *,
                    scale: Sequence[ScaleOption], k: int,
                    now: datetime) -> dict[str, dict[str, Counts]]:
     """Statement key -> layer -> the counts to publish (latest version, new ones added).
 
-    One transaction that holds off every write to `positions` (and every other release),
-    so the per-person changes read here, the versions written and the released answers removed
-    are of one moment. The aggregate was read before it: a cell whose counts are not
-    that moment's (somebody answered in between) keeps its figures until the next release.
+    Runs in the caller's transaction, which holds off every write to `positions` (and
+    every other release) and read the statements' counts after taking that lock: the
+    counts, the per-person changes read here, the versions written and the released
+    answers removed are all of one moment.
     """
     if not statements:
         return {}
-    async with db.transaction() as session:
-        await hold_writes(session, db.dialect)
-        ids, history, untracked = await _released(session, campaign_id,
-                                                  [s.key for s in statements])
-        cells = {(ids[s.key], layer): {o: n for o, n in cell.counts.items() if n}
-                 for s in statements if s.key in ids for layer, cell in s.cells.items()}
-        # Only cells whose aggregate differs from their latest version can get a new one;
-        # the others need no per-person changes (they keep their figures either way).
-        moved = await transitions(session, db.dialect, {
-            cell: len(v) for cell, v in history.items() if cell in cells and cells[cell] != v[-1]})
-        # Each cell's counts as its last version plus the per-person changes tell them.
-        followed = {cell: tracked(history[cell][-1], moved.get(cell, {}))
-                    for cell in cells if history.get(cell)}
-        doubtful = [cell for cell, counts in cells.items() if followed.get(cell) != counts]
-        live = await live_counts(session, doubtful)
-        classes = answer_classes(scale)
-        new_rows: list[dict[str, Any]] = []
-        for cell, current in cells.items():
-            versions = history.get(cell, [])
-            if cell in live and live[cell] != current:
-                continue  # answered meanwhile: judged on the next release
-            if versions and versions[-1] == current:
-                continue
-            if not releasable(current, versions, classes, k):
-                continue
-            if versions and cell not in untracked and (
-                    followed[cell] != current
-                    or not people_releasable(moved.get(cell, {}), classes, k)):
-                continue
-            # (A version from before migration 0008: the changes since were not kept per
-            # person; judged on net counts alone, once.)
-            new_rows.append({"statement_id": cell[0], "layer": cell[1],
-                             "version": len(versions) + 1, "counts": current,
-                             "released_at": utc(now)})
-        if new_rows:
-            # One statement for any number of rows, so it is compiled once per process; on
-            # the table, not the ORM class, which would add its bulk-persistence pass.
-            table = cast(Table, ReleasedCell.__table__)
-            won = {(statement_id, layer) for statement_id, layer in await session.execute(
-                insert_for(db.dialect, table).on_conflict_do_nothing()
-                .returning(table.c.statement_id, table.c.layer), new_rows)}
-            for row in new_rows:
-                if (row["statement_id"], row["layer"]) in won:
-                    history.setdefault((row["statement_id"], row["layer"]), []).append(
-                        row["counts"])
-            await drop_departed(session, [cell for cell in won if cell in moved])
+    ids, history, untracked = await _released(session, campaign_id,
+                                              [s.key for s in statements])
+    cells = {(ids[s.key], layer): {o: n for o, n in cell.counts.items() if n}
+             for s in statements if s.key in ids for layer, cell in s.cells.items()}
+    classes = answer_classes(scale)
+    # Only a cell whose counts differ from its latest version and pass the rules on net
+    # counts can get a new version; only those need their per-person changes read.
+    candidates = {cell: current for cell, current in cells.items()
+                  if history.get(cell, [None])[-1] != current
+                  and releasable(current, history.get(cell, []), classes, k)}
+    moved = await transitions(session, dialect, {
+        cell: len(history[cell]) for cell in candidates if history.get(cell)})
+    new_rows: list[dict[str, Any]] = []
+    for cell, current in candidates.items():
+        versions = history.get(cell, [])
+        # The stored changes must add up to the counts (they always should: the triggers
+        # write them with every change); if not, the cell keeps its figures. A version
+        # from before migration 0008 had its changes since not kept per person: judged
+        # on net counts alone, once.
+        if versions and cell not in untracked and (
+                tracked(versions[-1], moved.get(cell, {})) != current
+                or not people_releasable(moved.get(cell, {}), classes, k)):
+            continue
+        new_rows.append({"statement_id": cell[0], "layer": cell[1],
+                         "version": len(versions) + 1, "counts": current,
+                         "released_at": utc(now)})
+    if new_rows:
+        # One statement for any number of rows, so it is compiled once per process; on
+        # the table, not the ORM class, which would add its bulk-persistence pass.
+        table = cast(Table, ReleasedCell.__table__)
+        won = {(statement_id, layer) for statement_id, layer in await session.execute(
+            insert_for(dialect, table).on_conflict_do_nothing()
+            .returning(table.c.statement_id, table.c.layer), new_rows)}
+        for row in new_rows:
+            if (row["statement_id"], row["layer"]) in won:
+                history.setdefault((row["statement_id"], row["layer"]), []).append(
+                    row["counts"])
+        await drop_departed(session, [cell for cell in won if cell in moved])
     keys = {id_: key for key, id_ in ids.items()}
     latest: dict[str, dict[str, Counts]] = defaultdict(dict)
     for (statement_id, layer), versions in history.items():

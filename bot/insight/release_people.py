@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Table, TextClause, bindparam, delete, func, select, text
+from sqlalchemy import Table, TextClause, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.insight.privacy import Counts, Transition
-from bot.store.models import Position, ReleasedAnswer
+from bot.store.models import ReleasedAnswer
 
 CellKey = tuple[int, str]  # (statement id, layer)
 CELLS_PER_QUERY = 300  # three parameters each: well under SQLite's limit
@@ -105,24 +105,6 @@ def tracked(released: Counts, moved: Mapping[Transition, int]) -> dict[str, int]
         if current is not None:
             counts[current] += n
     return {option: n for option, n in counts.items() if n}
-
-
-async def live_counts(session: AsyncSession,
-                      cells: Sequence[CellKey]) -> dict[CellKey, dict[str, int]]:
-    """Counts per option now, read under the lock, for the cells given: one GROUP BY over
-    their statements on the tally index (the cells' first releases, and the rare cell
-    whose stored changes do not add up)."""
-    out: dict[CellKey, dict[str, int]] = {cell: {} for cell in cells}
-    if not cells:
-        return out
-    rows = await session.execute(
-        select(Position.statement_id, Position.layer, Position.option_key, func.count())
-        .where(Position.statement_id.in_({s for s, _ in cells}))
-        .group_by(Position.statement_id, Position.layer, Position.option_key))
-    for statement_id, layer, option, n in rows:
-        if (statement_id, layer) in out:
-            out[(statement_id, layer)][option] = n
-    return out
 
 
 async def drop_departed(session: AsyncSession, cells: Sequence[CellKey]) -> None:

@@ -2,7 +2,7 @@
 
 How many answered is live (it says nothing about what anyone answered); the counts per
 option are those of the layers shown in full as last released, so they move only in
-steps that hold at least k new or changed answers: a click between two edits cannot be
+steps that hold more than k new or changed answers: a click between two edits cannot be
 read off their difference.
 """
 
@@ -19,6 +19,7 @@ from bot.texts import Texts
 class TallyView:
     answers: int  # respondents now, all layers
     counts: dict[str, int] | None  # per option over the released layers; None: none shown
+    step: int = 0  # the counts move once at least this many answers are new or changed
 
 
 def tally_line(view: TallyView, scale: tuple[ScaleOption, ...], texts: Texts, k: int,
@@ -34,7 +35,7 @@ def tally_line(view: TallyView, scale: tuple[ScaleOption, ...], texts: Texts, k:
     return line + " " + texts.ngettext(
         "Per option ({n} answer, updated in steps of at least {k}): {parts}",
         "Per option ({n} answers, updated in steps of at least {k}): {parts}", shown,
-        k=k, parts=" · ".join(parts))
+        k=view.step, parts=" · ".join(parts))
 
 
 def short_tally(view: TallyView, scale: tuple[ScaleOption, ...], texts: Texts, k: int) -> str:

@@ -102,6 +102,8 @@ async def test_one_new_answer_between_two_digests_is_not_published(quiet: SlackW
     assert "bewoog het meest" not in second
     assert "Getoonde lagen samen (12)" in first and "Getoonde lagen samen (12)" in second
     assert "W9" not in second
+    # The footer names the step the rule really takes: k + 1 people (k = 3 here).
+    assert "pas als minstens 4 van haar antwoorden nieuw of gewijzigd zijn" in second
 
 
 async def test_a_click_between_two_slack_tally_edits_does_not_show(world: SlackWorld) -> None:
@@ -116,6 +118,7 @@ async def test_a_click_between_two_slack_tally_edits_does_not_show(world: SlackW
     # Released at five or six answers, depending on when the edit ran; either way:
     assert before[0] == "6" and before[1] in (FIVE, SIX)
     assert after == ("7", before[1])  # one more answer, the same counts per option
+    assert "bijgewerkt in stappen van minstens 4" in str(world.statement_message(WATER, S).blocks)
     edits = [tally_of(str(c.body)) for c in world.emulator.calls_to("chat.update")]
     assert all(parts in ("", FIVE, SIX) for _, parts in edits)
 
