@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utc
@@ -53,7 +53,6 @@ from bot.insight.release_people import (
 )
 from bot.store.db import Database
 from bot.store.models import ReleasedCell, Statement
-from bot.store.upsert import insert_for
 
 History = dict[tuple[int, str], list[dict[str, int]]]  # (statement id, layer) -> versions
 
@@ -168,17 +167,14 @@ async def _release(session: AsyncSession, dialect: str, campaign_id: str,
                          "version": len(versions) + 1, "counts": current,
                          "released_at": utc(now)})
     if new_rows:
-        # One statement for any number of rows, so it is compiled once per process; on
-        # the table, not the ORM class, which would add its bulk-persistence pass.
-        table = cast(Table, ReleasedCell.__table__)
-        won = {(statement_id, layer) for statement_id, layer in await session.execute(
-            insert_for(dialect, table).on_conflict_do_nothing()
-            .returning(table.c.statement_id, table.c.layer), new_rows)}
+        # On the table, not the ORM class, which would add its bulk-persistence pass. No
+        # conflict is possible: releases take turns on the lock (the unique constraint on
+        # the version stays as the guard).
+        await session.execute(insert(cast(Table, ReleasedCell.__table__)), new_rows)
         for row in new_rows:
-            if (row["statement_id"], row["layer"]) in won:
-                history.setdefault((row["statement_id"], row["layer"]), []).append(
-                    row["counts"])
-        await drop_departed(session, [cell for cell in won if cell in moved])
+            history.setdefault((row["statement_id"], row["layer"]), []).append(row["counts"])
+        await drop_departed(session, [(row["statement_id"], row["layer"]) for row in new_rows
+                                      if (row["statement_id"], row["layer"]) in moved])
     keys = {id_: key for key, id_ in ids.items()}
     latest: dict[str, dict[str, Counts]] = defaultdict(dict)
     for (statement_id, layer), versions in history.items():
