@@ -69,7 +69,7 @@ from bot.texts import texts_for
 
 CPU: dict[str, float] = {}  # step -> median CPU seconds of this process, Python-only steps
 SHAPES = {"20": (50_000, 20), "500": (5_000, 500)}  # participants, statements
-RANKED_TARGET = 2.0  # seconds: aggregation + build_digest + chart, issue #11
+RANKED_TARGET = 2.0  # seconds: release (aggregation included) + build_digest + chart, #11
 
 try:
     from bot.insight import momentum as momentum_module
