@@ -84,26 +84,23 @@ async def aggregate_campaign(db: Database, campaign_id: str, *,
     """The campaign's counts now. With `session` the statements and their cells are read
     on it (the release step's transaction, which holds off writes: the counts are that
     moment's); the people per layer say nothing about answers and may be read beside it."""
-    if session is None:
-        async with db.sessions() as own:
-            statements = (await own.execute(_statements(campaign_id))).all()
-    else:
-        statements = (await session.execute(_statements(campaign_id))).all()
+    async def read(query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
+        if session is None:
+            return await _rows(db, query)
+        return (await session.execute(query)).all()
+
+    statements = await read(_statements(campaign_id))
     ids = [s.id for s in statements]
     tally = (select(Position.statement_id, Position.layer, Position.option_key,
                     func.count().label("n"))
              .where(Position.statement_id.in_(ids))
              .group_by(Position.statement_id, Position.layer, Position.option_key))
     if db.dialect == "sqlite":  # one connection: nothing to gain from overlapping
-        if session is None:
-            grouped, people = await _rows(db, tally), await _rows(db, _participants_by_layer(ids))
-        else:
-            grouped = (await session.execute(tally)).all()
-            people = (await session.execute(_participants_by_layer(ids))).all()
+        grouped, people = await read(tally), await read(_participants_by_layer(ids))
     else:
         # Two connections, so the people count runs beside the GROUP BY, not after it.
-        cells = _rows(db, tally) if session is None else _on(session, tally)
-        grouped, people = await asyncio.gather(cells, _rows(db, _participants_by_layer(ids)))
+        grouped, people = await asyncio.gather(read(tally),
+                                               _rows(db, _participants_by_layer(ids)))
     counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     positions_by_layer: dict[str, int] = defaultdict(int)
     for statement_id, layer, option, n in grouped:
@@ -147,11 +144,6 @@ def _statements(campaign_id: str) -> Select[*tuple[Any, ...]]:
             .where(Statement.campaign_id == campaign_id,
                    Statement.state.in_(("open", "closed")))
             .order_by(Theme.position, Statement.position))
-
-
-async def _on(session: AsyncSession,
-              query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
-    return (await session.execute(query)).all()
 
 
 async def _rows(db: Database, query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:

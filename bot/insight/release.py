@@ -13,7 +13,9 @@ database triggers on the first change after a release, see `bot.insight.release_
 so joins, leaves and changes of mind are counted per person, not netted out.
 
 The release runs under a lock that holds off writes to positions and other releases
-(both databases); versions are numbered per cell under a unique constraint as well.
+(both databases) and reads the counts itself after taking it, so counts, per-person rows
+and versions are of one moment; versions are numbered per cell under a unique constraint
+as well.
 """
 
 from __future__ import annotations
